@@ -1,0 +1,1 @@
+"""The Campfire service: Starlette app, websocket sessions, rooms, auth, storage, scores."""

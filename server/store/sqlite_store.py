@@ -1,0 +1,373 @@
+"""The embedded store: one SQLite file, nothing to install.
+
+SQLite calls block, so they all run on one dedicated thread: that serialises writes
+(SQLite allows one writer anyway) without blocking the event loop. WAL mode lets the
+file be read by the CLI while the server runs.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
+
+from server.store.base import (
+    AppRecord, BoardEntry, BoardOp, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
+)
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at REAL NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS keys (key_hash TEXT PRIMARY KEY, app TEXT NOT NULL, prefix TEXT NOT NULL,
+    created_at REAL NOT NULL, revoked_at REAL);
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (app TEXT NOT NULL, grp TEXT NOT NULL, settings TEXT NOT NULL,
+    PRIMARY KEY (app, grp));
+CREATE TABLE IF NOT EXISTS memory (app TEXT NOT NULL, grp TEXT NOT NULL, kind TEXT NOT NULL,
+    item TEXT NOT NULL, at REAL NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (app, grp, kind, item));
+CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, app TEXT NOT NULL, grp TEXT NOT NULL,
+    game TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    round INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS rooms_by_group ON rooms (app, grp);
+CREATE INDEX IF NOT EXISTS rooms_by_status ON rooms (status);
+CREATE TABLE IF NOT EXISTS room_inputs (room TEXT NOT NULL, n INTEGER NOT NULL, input TEXT NOT NULL,
+    PRIMARY KEY (room, n));
+CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    data TEXT NOT NULL, audience TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (room, seq));
+CREATE TABLE IF NOT EXISTS room_snapshots (room TEXT PRIMARY KEY, input_n INTEGER NOT NULL,
+    snapshot BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS results (app TEXT NOT NULL, key TEXT NOT NULL, grp TEXT NOT NULL,
+    game TEXT NOT NULL, at REAL NOT NULL, payload TEXT NOT NULL, ops TEXT NOT NULL,
+    PRIMARY KEY (app, key));
+CREATE TABLE IF NOT EXISTS board_scores (app TEXT NOT NULL, board TEXT NOT NULL, member TEXT NOT NULL,
+    score REAL NOT NULL, reached INTEGER NOT NULL, PRIMARY KEY (app, board, member));
+CREATE INDEX IF NOT EXISTS board_order ON board_scores (app, board, score DESC, reached ASC);
+CREATE TABLE IF NOT EXISTS board_clock (id INTEGER PRIMARY KEY CHECK (id = 1), tick INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS packs (app TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+    items TEXT NOT NULL, count INTEGER NOT NULL, at REAL NOT NULL, PRIMARY KEY (app, kind, name));
+CREATE TABLE IF NOT EXISTS checkins (app TEXT NOT NULL, grp TEXT NOT NULL, member TEXT NOT NULL,
+    record TEXT NOT NULL, PRIMARY KEY (app, grp, member));
+"""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="campfire-sqlite")
+
+    # --- plumbing ------------------------------------------------------------------
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._db
+        assert db is not None, "store is not open"
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, db)
+
+    async def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        def run(db: sqlite3.Connection) -> T:
+            with db:  # commits, or rolls back on an exception
+                return fn(db)
+
+        return await self._run(run)
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+
+        def connect() -> sqlite3.Connection:
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=5000")
+            db.executescript(SCHEMA)
+            db.execute("INSERT OR IGNORE INTO board_clock (id, tick) VALUES (1, 0)")
+            db.isolation_level = ""  # back to implicit transactions for `with db:`
+            return db
+
+        self._db = await asyncio.get_running_loop().run_in_executor(self._pool, connect)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            db, self._db = self._db, None
+            await asyncio.get_running_loop().run_in_executor(self._pool, db.close)
+        self._pool.shutdown(wait=True)
+
+    # --- apps and keys -------------------------------------------------------------
+    async def create_app(self, app: AppRecord) -> None:
+        await self._tx(lambda db: db.execute(
+            "INSERT INTO apps (id, name, created_at, settings) VALUES (?, ?, ?, ?)",
+            (app.id, app.name, app.created_at, _dumps(app.settings))))
+
+    @staticmethod
+    def _app(row: tuple[Any, ...] | None) -> AppRecord | None:
+        return AppRecord(row[0], row[1], row[2], json.loads(row[3])) if row else None
+
+    async def get_app(self, app_id: str) -> AppRecord | None:
+        return await self._run(lambda db: self._app(db.execute(
+            "SELECT id, name, created_at, settings FROM apps WHERE id = ?", (app_id,)).fetchone()))
+
+    async def list_apps(self) -> list[AppRecord]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT id, name, created_at, settings FROM apps ORDER BY created_at").fetchall())
+        return [a for a in map(self._app, rows) if a is not None]
+
+    async def update_app_settings(self, app_id: str, settings: dict[str, Any]) -> None:
+        await self._tx(lambda db: db.execute(
+            "UPDATE apps SET settings = ? WHERE id = ?", (_dumps(settings), app_id)))
+
+    async def add_key(self, key: KeyRecord) -> None:
+        await self._tx(lambda db: db.execute(
+            "INSERT INTO keys (key_hash, app, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+            (key.key_hash, key.app, key.prefix, key.created_at, key.revoked_at)))
+
+    async def find_key(self, key_hash: str) -> KeyRecord | None:
+        row = await self._run(lambda db: db.execute(
+            "SELECT key_hash, app, prefix, created_at, revoked_at FROM keys WHERE key_hash = ?",
+            (key_hash,)).fetchone())
+        return KeyRecord(*row) if row else None
+
+    async def list_keys(self, app_id: str) -> list[KeyRecord]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT key_hash, app, prefix, created_at, revoked_at FROM keys WHERE app = ? ORDER BY created_at",
+            (app_id,)).fetchall())
+        return [KeyRecord(*r) for r in rows]
+
+    async def revoke_key(self, key_hash: str, at: float) -> bool:
+        cur = await self._tx(lambda db: db.execute(
+            "UPDATE keys SET revoked_at = ? WHERE key_hash = ? AND revoked_at IS NULL", (at, key_hash)))
+        return cur.rowcount == 1
+
+    async def get_secret(self, name: str, generate: bytes) -> bytes:
+        def run(db: sqlite3.Connection) -> bytes:
+            db.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)", (name, generate))
+            return bytes(db.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()[0])
+
+        return await self._tx(run)
+
+    # --- groups --------------------------------------------------------------------
+    async def get_group_settings(self, app: str, group: str) -> dict[str, Any]:
+        row = await self._run(lambda db: db.execute(
+            "SELECT settings FROM groups WHERE app = ? AND grp = ?", (app, group)).fetchone())
+        return json.loads(row[0]) if row else {}
+
+    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any]) -> None:
+        await self._tx(lambda db: db.execute(
+            "INSERT INTO groups (app, grp, settings) VALUES (?, ?, ?) "
+            "ON CONFLICT (app, grp) DO UPDATE SET settings = excluded.settings",
+            (app, group, _dumps(settings))))
+
+    async def remember(self, app: str, group: str, kind: str, item: str, at: float, keep: int) -> None:
+        def run(db: sqlite3.Connection) -> None:
+            n = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM memory WHERE app = ? AND grp = ? AND kind = ?",
+                           (app, group, kind)).fetchone()[0]
+            db.execute("INSERT INTO memory (app, grp, kind, item, at, n) VALUES (?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (app, grp, kind, item) DO UPDATE SET at = excluded.at, n = excluded.n",
+                       (app, group, kind, item, at, n))
+            db.execute("DELETE FROM memory WHERE app = ? AND grp = ? AND kind = ? AND n <= ?",
+                       (app, group, kind, n - keep))
+
+        await self._tx(run)
+
+    async def recent(self, app: str, group: str, kind: str) -> list[str]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT item FROM memory WHERE app = ? AND grp = ? AND kind = ? ORDER BY n DESC",
+            (app, group, kind)).fetchall())
+        return [r[0] for r in rows]
+
+    # --- rooms ---------------------------------------------------------------------
+    @staticmethod
+    def _upsert_room(db: sqlite3.Connection, room: RoomRecord) -> None:
+        db.execute(
+            "INSERT INTO rooms (id, app, grp, game, status, created_at, updated_at, round) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
+            "updated_at = excluded.updated_at, round = excluded.round",
+            (room.id, room.app, room.group, room.game, room.status, room.created_at, room.updated_at,
+             room.round))
+
+    async def save_room(self, room: RoomRecord) -> None:
+        await self._tx(lambda db: self._upsert_room(db, room))
+
+    _ROOM_COLS = "id, app, grp, game, status, created_at, updated_at, round"
+
+    async def get_room(self, app: str, room_id: str) -> RoomRecord | None:
+        row = await self._run(lambda db: db.execute(
+            f"SELECT {self._ROOM_COLS} FROM rooms WHERE id = ? AND app = ?", (room_id, app)).fetchone())
+        return RoomRecord(*row) if row else None
+
+    async def list_rooms(self, app: str, group: str | None = None, live_only: bool = False) -> list[RoomRecord]:
+        sql = f"SELECT {self._ROOM_COLS} FROM rooms WHERE app = ?"
+        args: list[Any] = [app]
+        if group is not None:
+            sql += " AND grp = ?"
+            args.append(group)
+        if live_only:
+            sql += " AND status IN ('lobby', 'playing')"
+        sql += " ORDER BY created_at"
+        rows = await self._run(lambda db: db.execute(sql, args).fetchall())
+        return [RoomRecord(*r) for r in rows]
+
+    async def live_rooms(self) -> list[RoomRecord]:
+        rows = await self._run(lambda db: db.execute(
+            f"SELECT {self._ROOM_COLS} FROM rooms WHERE status IN ('lobby', 'playing') ORDER BY created_at"
+        ).fetchall())
+        return [RoomRecord(*r) for r in rows]
+
+    async def commit_step(self, room: RoomRecord, input_n: int, room_input: dict[str, Any],
+                          events: list[StoredEvent], snapshot: bytes | None) -> None:
+        def run(db: sqlite3.Connection) -> None:
+            self._upsert_room(db, room)
+            db.execute("INSERT INTO room_inputs (room, n, input) VALUES (?, ?, ?)",
+                       (room.id, input_n, _dumps(room_input)))
+            db.executemany(
+                "INSERT INTO room_events (room, seq, kind, data, audience, at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(room.id, e.seq, e.kind, _dumps(e.data), _dumps(e.to), e.at) for e in events])
+            if snapshot is not None:
+                db.execute("INSERT INTO room_snapshots (room, input_n, snapshot) VALUES (?, ?, ?) "
+                           "ON CONFLICT (room) DO UPDATE SET input_n = excluded.input_n, "
+                           "snapshot = excluded.snapshot", (room.id, input_n, snapshot))
+                db.execute("DELETE FROM room_inputs WHERE room = ? AND n <= ?", (room.id, input_n))
+
+        await self._tx(run)
+
+    async def load_room_state(self, room_id: str) -> tuple[int, bytes | None, list[dict[str, Any]]]:
+        def run(db: sqlite3.Connection) -> tuple[int, bytes | None, list[dict[str, Any]]]:
+            row = db.execute("SELECT input_n, snapshot FROM room_snapshots WHERE room = ?", (room_id,)).fetchone()
+            n, snap = (row[0], bytes(row[1])) if row else (0, None)
+            inputs = db.execute("SELECT input FROM room_inputs WHERE room = ? AND n > ? ORDER BY n",
+                                (room_id, n)).fetchall()
+            return n, snap, [json.loads(r[0]) for r in inputs]
+
+        return await self._run(run)
+
+    async def read_events(self, room_id: str, after: int, limit: int = 10_000) -> list[StoredEvent]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT seq, kind, data, audience, at FROM room_events WHERE room = ? AND seq > ? "
+            "ORDER BY seq LIMIT ?", (room_id, after, limit)).fetchall())
+        return [StoredEvent(r[0], r[1], json.loads(r[2]), json.loads(r[3]), r[4]) for r in rows]
+
+    async def last_seq(self, room_id: str) -> int:
+        row = await self._run(lambda db: db.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM room_events WHERE room = ?", (room_id,)).fetchone())
+        return int(row[0])
+
+    # --- results and boards --------------------------------------------------------
+    @staticmethod
+    def _apply_result(db: sqlite3.Connection, r: ResultRecord) -> bool:
+        cur = db.execute(
+            "INSERT OR IGNORE INTO results (app, key, grp, game, at, payload, ops) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (r.app, r.key, r.group, r.game, r.at, _dumps(r.payload),
+             _dumps([[o.board, o.member, o.op, o.value] for o in r.ops])))
+        if cur.rowcount == 0:
+            return False
+        for op in r.ops:
+            SqliteStore._apply_op(db, r.app, op)
+        return True
+
+    @staticmethod
+    def _apply_op(db: sqlite3.Connection, app: str, op: BoardOp) -> None:
+        # `reached` is a store-wide counter: whoever reached a score first ranks first.
+        tick = db.execute("UPDATE board_clock SET tick = tick + 1 WHERE id = 1 RETURNING tick").fetchone()[0]
+        row = db.execute("SELECT score FROM board_scores WHERE app = ? AND board = ? AND member = ?",
+                         (app, op.board, op.member)).fetchone()
+        old = row[0] if row else None
+        if op.op == "incr":
+            new = (old or 0) + op.value
+        elif op.op == "set":
+            new = op.value
+        elif op.op == "best":
+            new = op.value if old is None else max(old, op.value)
+        else:
+            raise ValueError(f"unknown board op {op.op!r}")
+        if old is not None and new == old:
+            return
+        db.execute("INSERT INTO board_scores (app, board, member, score, reached) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (app, board, member) DO UPDATE SET score = excluded.score, "
+                   "reached = excluded.reached", (app, op.board, op.member, new, tick))
+
+    async def apply_result(self, result: ResultRecord) -> bool:
+        return await self._tx(lambda db: self._apply_result(db, result))
+
+    async def get_result(self, app: str, key: str) -> ResultRecord | None:
+        row = await self._run(lambda db: db.execute(
+            "SELECT app, key, grp, game, at, payload, ops FROM results WHERE app = ? AND key = ?",
+            (app, key)).fetchone())
+        if not row:
+            return None
+        ops = tuple(BoardOp(*o) for o in json.loads(row[6]))
+        return ResultRecord(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), ops)
+
+    async def board_top(self, app: str, board: str, limit: int = 10, offset: int = 0) -> list[BoardEntry]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT member, score FROM board_scores WHERE app = ? AND board = ? "
+            "ORDER BY score DESC, reached ASC LIMIT ? OFFSET ?", (app, board, limit, offset)).fetchall())
+        return [BoardEntry(m, s, offset + i + 1) for i, (m, s) in enumerate(rows)]
+
+    async def board_rank(self, app: str, board: str, member: str) -> BoardEntry | None:
+        def run(db: sqlite3.Connection) -> BoardEntry | None:
+            row = db.execute("SELECT score, reached FROM board_scores WHERE app = ? AND board = ? AND member = ?",
+                             (app, board, member)).fetchone()
+            if not row:
+                return None
+            ahead = db.execute(
+                "SELECT COUNT(*) FROM board_scores WHERE app = ? AND board = ? AND "
+                "(score > ? OR (score = ? AND reached < ?))", (app, board, row[0], row[0], row[1])).fetchone()[0]
+            return BoardEntry(member, row[0], ahead + 1)
+
+        return await self._run(run)
+
+    async def board_size(self, app: str, board: str) -> int:
+        row = await self._run(lambda db: db.execute(
+            "SELECT COUNT(*) FROM board_scores WHERE app = ? AND board = ?", (app, board)).fetchone())
+        return int(row[0])
+
+    # --- content packs -----------------------------------------------------------
+    async def put_pack(self, app: str, kind: str, name: str, items: list[dict[str, Any]], at: float) -> None:
+        await self._tx(lambda db: db.execute(
+            "INSERT INTO packs (app, kind, name, items, count, at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (app, kind, name) DO UPDATE SET items = excluded.items, count = excluded.count, "
+            "at = excluded.at", (app, kind, name, _dumps(items), len(items), at)))
+
+    async def list_packs(self, app: str, kind: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT kind, name, count, at FROM packs WHERE app = ?"
+        args: list[Any] = [app]
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
+        rows = await self._run(lambda db: db.execute(sql + " ORDER BY kind, name", args).fetchall())
+        return [{"kind": r[0], "name": r[1], "count": r[2], "at": r[3]} for r in rows]
+
+    async def pack_items(self, app: str, kind: str) -> list[dict[str, Any]]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT items FROM packs WHERE app = ? AND kind = ? ORDER BY name", (app, kind)).fetchall())
+        return [item for r in rows for item in json.loads(r[0])]
+
+    async def delete_pack(self, app: str, kind: str, name: str) -> bool:
+        cur = await self._tx(lambda db: db.execute(
+            "DELETE FROM packs WHERE app = ? AND kind = ? AND name = ?", (app, kind, name)))
+        return cur.rowcount == 1
+
+    # --- check-ins -----------------------------------------------------------------
+    async def get_checkin(self, app: str, group: str, member: str) -> dict[str, Any] | None:
+        row = await self._run(lambda db: db.execute(
+            "SELECT record FROM checkins WHERE app = ? AND grp = ? AND member = ?",
+            (app, group, member)).fetchone())
+        return json.loads(row[0]) if row else None
+
+    async def save_checkin(self, app: str, group: str, member: str, record: dict[str, Any],
+                           result: ResultRecord | None = None) -> bool:
+        def run(db: sqlite3.Connection) -> bool:
+            if result is not None and not self._apply_result(db, result):
+                return False
+            db.execute("INSERT INTO checkins (app, grp, member, record) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (app, grp, member) DO UPDATE SET record = excluded.record",
+                       (app, group, member, _dumps(record)))
+            return True
+
+        return await self._tx(run)
