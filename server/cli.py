@@ -1,0 +1,68 @@
+"""The ``campfire`` command: serve, manage apps, and the operators' tools.
+
+Each command group lives in its own module with a ``register(subparsers)`` function;
+this file only assembles them, so adding a command never means editing a long file.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from typing import Any, Sequence
+
+# Command modules beyond serve/apps; each exposes register(subparsers).
+COMMAND_MODULES: list[str] = [
+    "server.cli_apps",
+]
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", default=None,
+                        help="SQLite path or redis://… URL (default: data/campfire.db or CAMPFIRE_STORE)")
+    parser.add_argument("--config", default=None, help="a TOML settings file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="campfire", description="Campfire: games and activity for chat groups")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8765)")
+    serve.add_argument("--demo", action="store_true", help="create a demo app with demo content on first start")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    add_store_option(serve)
+    serve.set_defaults(func=_serve)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from server.config import ConfigFileError, load_settings
+    from server.run import serve
+
+    try:
+        settings = load_settings(args.config, overrides={
+            "host": args.host, "port": args.port, "store": args.store, "demo": args.demo or None})
+    except ConfigFileError as exc:
+        print(f"campfire: {exc}", file=sys.stderr)
+        return 2
+    return serve(settings, log_level=args.log_level)
+
+
+def run_async(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

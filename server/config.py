@@ -1,0 +1,113 @@
+"""Server settings: every limit in one place, each with a default and a documented meaning.
+
+Settings come from (lowest to highest): defaults, a TOML file (``--config``), environment
+variables ``CAMPFIRE_<NAME>``, then command-line flags. A bad value anywhere is a
+ConfigFileError naming the setting and the reason; the server refuses to start on it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+
+class ConfigFileError(ValueError):
+    """A setting is unknown or has a bad value. The message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    store: str = "data/campfire.db"  # SQLite path, or redis://…
+    data_dir: str = "data"  # rendered media and other files
+    demo: bool = False
+    # Wire limits (docs/PROTOCOL.md "Limits").
+    max_frame_bytes: int = 64 * 1024
+    frames_per_second: float = 40.0
+    frame_burst: int = 80
+    max_connections: int = 10_000
+    send_queue_frames: int = 1_000  # a member this far behind is disconnected (resume later)
+    hello_timeout: float = 10.0
+    # Rooms and tokens.
+    player_token_ttl: int = 3600
+    max_player_token_ttl: int = 7 * 24 * 3600
+    snapshot_every: int = 50  # persist a full snapshot every N inputs (inputs in between)
+    one_game_per_group: bool = True
+    lobby_idle_seconds: float = 3600.0
+    default_timezone: str = "Asia/Shanghai"
+    default_lang: str = "zh"
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls)]
+
+    def with_values(self, values: Mapping[str, Any], source: str) -> "Settings":
+        """A copy with ``values`` applied, each type-checked; ``source`` names where they came from."""
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        changes: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name not in fields:
+                raise ConfigFileError(f"{source}: unknown setting '{name}'")
+            default = getattr(self, name)
+            changes[name] = _coerce(name, raw, type(default), source)
+        merged = dataclasses.replace(self, **changes)
+        merged.check()
+        return merged
+
+    def check(self) -> None:
+        for name in ("max_frame_bytes", "frame_burst", "max_connections", "send_queue_frames",
+                     "player_token_ttl", "snapshot_every"):
+            if getattr(self, name) <= 0:
+                raise ConfigFileError(f"'{name}' must be positive")
+        if self.frames_per_second <= 0:
+            raise ConfigFileError("'frames_per_second' must be positive")
+        if not (0 < self.port < 65536):
+            raise ConfigFileError("'port' must be between 1 and 65535")
+
+
+def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:
+    if isinstance(raw, kind) and not (kind is not bool and isinstance(raw, bool)):
+        return raw
+    if isinstance(raw, str):
+        try:
+            if kind is bool:
+                lowered = raw.strip().lower()
+                if lowered in ("1", "true", "yes", "on"):
+                    return True
+                if lowered in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError(raw)
+            if kind in (int, float):
+                return kind(raw)
+        except ValueError:
+            pass
+    if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    raise ConfigFileError(f"{source}: '{name}' must be {kind.__name__}, got {raw!r}")
+
+
+def load_settings(path: str | None = None, env: Mapping[str, str] | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigFileError(f"{path}: no such file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigFileError(f"{path}: not valid TOML ({exc})") from None
+        settings = settings.with_values(data.get("campfire", data), path)
+    env = os.environ if env is None else env
+    from_env = {k[len("CAMPFIRE_"):].lower(): v for k, v in env.items() if k.startswith("CAMPFIRE_")}
+    from_env = {k: v for k, v in from_env.items() if k in Settings.names()}
+    if from_env:
+        settings = settings.with_values(from_env, "environment")
+    if overrides:
+        settings = settings.with_values({k: v for k, v in overrides.items() if v is not None}, "command line")
+    return settings
+
+

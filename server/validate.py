@@ -1,0 +1,88 @@
+"""Payload validation at the edge: each frame type and REST body declares its fields once.
+
+A failed check raises ProtocolError('invalid_payload') naming the field and the reason,
+so a bot developer reading the error knows exactly what to fix.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from server.protocol import ProtocolError
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: type | tuple[type, ...]
+    required: bool = True
+    default: Any = None
+    max_len: int | None = None
+    min: float | None = None
+    max: float | None = None
+    nullable: bool = False
+
+    def check(self, name: str, value: Any) -> Any:
+        if value is None and self.nullable:
+            return None
+        kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            names = "/".join(k.__name__ for k in kinds)
+            raise ProtocolError("invalid_payload", f"'{name}' must be {names}", field=name)
+        if self.max_len is not None and isinstance(value, (str, list, dict)) and len(value) > self.max_len:
+            raise ProtocolError("invalid_payload", f"'{name}' is longer than {self.max_len}", field=name)
+        if self.min is not None and isinstance(value, (int, float)) and value < self.min:
+            raise ProtocolError("invalid_payload", f"'{name}' must be at least {self.min}", field=name)
+        if self.max is not None and isinstance(value, (int, float)) and value > self.max:
+            raise ProtocolError("invalid_payload", f"'{name}' must be at most {self.max}", field=name)
+        if isinstance(value, str) and name in ID_FIELDS and not value.strip():
+            raise ProtocolError("invalid_payload", f"'{name}' must not be empty", field=name)
+        return value
+
+
+# Ids that must be non-empty strings wherever they appear.
+ID_FIELDS = frozenset({"room", "group", "player", "game", "name"})
+
+
+def Id(required: bool = True) -> Field:
+    return Field(str, required=required, max_len=128)
+
+
+def Text(max_len: int = 2000, required: bool = True) -> Field:
+    return Field(str, required=required, max_len=max_len)
+
+
+def Int(required: bool = True, default: int | None = None, min: int | None = None, max: int | None = None) -> Field:
+    return Field(int, required=required, default=default, min=min, max=max)
+
+
+def Map(required: bool = True) -> Field:
+    return Field(dict, required=required, default=None)
+
+
+class Schema:
+    """``Schema(room=Id(), after=Int(required=False, default=0))`` → ``schema(data)`` returns a
+    dict with exactly the declared fields (defaults filled), or raises invalid_payload.
+    Unknown fields are refused: a typo should not be silently ignored."""
+
+    def __init__(self, **fields: Field) -> None:
+        self.fields = fields
+
+    def __call__(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = [k for k in data if k not in self.fields]
+        if unknown:
+            raise ProtocolError("invalid_payload", f"unknown field '{unknown[0]}'", field=unknown[0])
+        out: dict[str, Any] = {}
+        for name, f in self.fields.items():
+            value = data.get(name, _MISSING)
+            if value is _MISSING:
+                if f.required:
+                    raise ProtocolError("invalid_payload", f"'{name}' is required", field=name)
+                out[name] = f.default
+                continue
+            out[name] = f.check(name, value)
+        return out
