@@ -1,0 +1,94 @@
+"""Helpers shared by the REST endpoints under /v1: authentication and error bodies.
+
+REST uses the same error codes as the websocket; each code maps to one HTTP status.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.protocol import ProtocolError
+
+if TYPE_CHECKING:
+    from server.auth import Principal
+    from server.services import Services
+
+STATUS: dict[str, int] = {
+    "unauthorized": 401, "key_revoked": 401, "forbidden": 403, "unknown_room": 404,
+    "unknown_game": 404, "not_found": 404, "invalid_payload": 400, "bad_frame": 400,
+    "invalid_config": 400, "invalid_day": 400, "wrong_status": 409, "group_busy": 409,
+    "rate_limited": 429, "frame_too_large": 413, "internal": 500,
+}
+
+
+def services(request: Request) -> "Services":
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+async def principal(request: Request) -> "Principal":
+    """Bots send ``Authorization: Bearer <api key>``; members may send a player token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential:
+        raise ProtocolError("unauthorized", "send 'Authorization: Bearer <api key or player token>'")
+    svc = services(request)
+    if credential.startswith("cfp_"):
+        return svc.auth.player(credential.strip(), svc.clock.now())
+    return await svc.auth.bot(credential.strip())
+
+
+def error_response(err: ProtocolError) -> JSONResponse:
+    return JSONResponse({"error": err.payload()}, status_code=STATUS.get(err.code, 400))
+
+
+async def json_body(request: Request, max_bytes: int = 1 << 20) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > max_bytes:
+        raise ProtocolError("frame_too_large", f"request body is larger than {max_bytes} bytes")
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        raise ProtocolError("bad_frame", "request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ProtocolError("bad_frame", "request body must be a JSON object")
+    return body
+
+
+Endpoint = Callable[[Request, "Principal"], Awaitable[Any]]
+
+
+def endpoint(fn: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+    """Authenticate, call ``fn``, and turn its result or ProtocolError into JSON."""
+
+    @functools.wraps(fn)
+    async def wrapper(request: Request) -> Response:
+        try:
+            who = await principal(request)
+            result = await fn(request, who)
+        except ProtocolError as err:
+            return error_response(err)
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    return wrapper
+
+
+def require_bot(who: "Principal") -> None:
+    if not who.is_bot:
+        raise ProtocolError("forbidden", "this needs the app's API key")
+
+
+def int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ProtocolError("invalid_payload", f"'{name}' must be an integer", field=name) from None
+    if not lo <= value <= hi:
+        raise ProtocolError("invalid_payload", f"'{name}' must be between {lo} and {hi}", field=name)
+    return value
