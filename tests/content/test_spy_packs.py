@@ -121,6 +121,8 @@ def test_english_words_are_one_or_two_lowercase_words() -> None:
 @langs
 def test_every_item_passes_the_spy_game_validator(lang: str) -> None:
     spy = pytest.importorskip("games.spy")
+    if getattr(spy, "__file__", None) is None:
+        pytest.skip("games.spy is only a namespace directory so far; the game module is not written yet")
     problems = {item["id"]: spy.validate_item(item) for item in items(lang)}
     assert {k: v for k, v in problems.items() if v} == {}
 
