@@ -7,6 +7,7 @@ takes it, so a caller cannot ask for another app's data by guessing an id.
 from __future__ import annotations
 
 import abc
+import base64
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,8 +70,37 @@ class BoardEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Act:
+    """Weighted activity points one member earned at ``at`` (``day`` is the group's local
+    ISO date). ``n`` counts the acts folded into it (a batch of messages)."""
+
+    member: str
+    kind: str  # checkin | played | won | message | invite
+    points: float
+    at: float
+    day: str
+    n: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A fact about who belongs to a group: ``join`` (``by`` = who invited them), ``leave``,
+    or ``seen`` (first sign of life, no other change)."""
+
+    member: str
+    kind: str  # join | leave | seen
+    at: float
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ResultRecord:
-    """A finished game (or a check-in). ``key`` makes applying it idempotent."""
+    """A finished game (or a check-in, or a bot's activity batch). ``key`` makes applying
+    it idempotent: everything below is applied together, exactly once.
+
+    ``acts`` add decayed activity to each member and to the group, and to the group's daily
+    rows; ``players`` (a game's players) count one co-play for every pair of them and credit
+    the ``invite_points`` to whoever invited a player who had not played before."""
 
     app: str
     key: str  # e.g. "room:<id>:<round>" or "checkin:<group>:<member>:<day>"
@@ -79,6 +109,51 @@ class ResultRecord:
     at: float
     payload: dict[str, Any]
     ops: tuple[BoardOp, ...] = ()
+    day: str = ""
+    acts: tuple[Act, ...] = ()
+    players: tuple[str, ...] = ()
+    members: tuple[Membership, ...] = ()
+    invite_points: float = 0.0
+    half_life: float = 7 * 86_400.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "app": self.app, "key": self.key, "group": self.group, "game": self.game, "at": self.at,
+            "payload": self.payload, "ops": [[o.board, o.member, o.op, o.value] for o in self.ops],
+            "day": self.day, "acts": [[a.member, a.kind, a.points, a.at, a.day, a.n] for a in self.acts],
+            "players": list(self.players), "members": [[m.member, m.kind, m.at, m.by] for m in self.members],
+            "invite_points": self.invite_points, "half_life": self.half_life,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ResultRecord":
+        return cls(
+            app=d["app"], key=d["key"], group=d["group"], game=d["game"], at=d["at"], payload=d["payload"],
+            ops=tuple(BoardOp(*o) for o in d.get("ops", ())), day=d.get("day", ""),
+            acts=tuple(Act(*a) for a in d.get("acts", ())), players=tuple(d.get("players", ())),
+            members=tuple(Membership(*m) for m in d.get("members", ())),
+            invite_points=d.get("invite_points", 0.0), half_life=d.get("half_life", 7 * 86_400.0),
+        )
+
+
+def pair_key(a: str, b: str) -> str:
+    """The co-play counter key of two members, the same whichever order they come in."""
+    x, y = (a, b) if a <= b else (b, a)
+    return f"{x}\x1f{y}"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """Cursors are opaque to clients; a malformed one raises ValueError."""
+    if not cursor:
+        return 0
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    if not raw.startswith("o") or not raw[1:].isdigit():
+        raise ValueError("bad cursor")
+    return int(raw[1:])
 
 
 class Store(abc.ABC):
@@ -191,6 +266,60 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def board_size(self, app: str, board: str) -> int: ...
+
+    @abc.abstractmethod
+    async def board_entries(self, app: str, board: str, members: list[str]) -> list[BoardEntry]:
+        """Board-wide entries of those ``members`` that are on the board, in rank order."""
+
+    @abc.abstractmethod
+    async def list_boards(self, app: str, prefix: str = "") -> list[str]:
+        """Every board id of the app starting with ``prefix``, sorted."""
+
+    async def board_page(self, app: str, board: str, limit: int = 10,
+                         cursor: str | None = None) -> tuple[list[BoardEntry], str | None]:
+        """One page of the board from ``cursor`` (None: the top) and the next page's cursor
+        (None at the end). Raises ValueError on a malformed cursor."""
+        offset = decode_cursor(cursor)
+        entries = await self.board_top(app, board, limit + 1, offset)
+        more = len(entries) > limit
+        return entries[:limit], encode_cursor(offset + limit) if more else None
+
+    async def board_around(self, app: str, board: str, member: str, before: int = 2,
+                           after: int = 2) -> list[BoardEntry]:
+        """The member's entry with up to ``before`` entries above and ``after`` below."""
+        me = await self.board_rank(app, board, member)
+        if me is None:
+            return []
+        start = max(0, me.rank - 1 - before)
+        return await self.board_top(app, board, me.rank - 1 - start + 1 + after, start)
+
+    async def board_within(self, app: str, board: str, members: list[str]) -> list[BoardEntry]:
+        """The ranking among ``members`` only (friends, co-players): ranks 1..k in board order;
+        members without a score are left out."""
+        entries = await self.board_entries(app, board, list(dict.fromkeys(members)))
+        return [BoardEntry(e.member, e.score, i + 1) for i, e in enumerate(entries)]
+
+    # --- activity and the facts health figures are computed from ---------------------
+    @abc.abstractmethod
+    async def activity_top(self, app: str, scope: str, now: float, limit: int = 10,
+                           offset: int = 0) -> list[BoardEntry]:
+        """Decayed activity at ``now``, highest first. ``scope`` ``g/<group>`` ranks the group's
+        members; ``app`` ranks the app's groups."""
+
+    @abc.abstractmethod
+    async def activity_of(self, app: str, scope: str, member: str, now: float) -> BoardEntry | None: ...
+
+    @abc.abstractmethod
+    async def daily_activity(self, app: str, group: str, first: str, last: str) -> dict[str, dict[str, float]]:
+        """{ISO day: {member: points}} for days ``first``..``last`` (inclusive) with any activity."""
+
+    @abc.abstractmethod
+    async def group_members(self, app: str, group: str) -> dict[str, dict[str, Any]]:
+        """{member: {"first": at, "left": at | None, "invited_by": str | None, "credited": bool}}."""
+
+    @abc.abstractmethod
+    async def coplay_pairs(self, app: str, group: str) -> dict[tuple[str, str], int]:
+        """{(a, b) with a < b: number of finished games they played together}."""
 
     # --- content packs -----------------------------------------------------------
     @abc.abstractmethod

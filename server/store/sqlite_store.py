@@ -13,8 +13,9 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
+from server.scoring import activity
 from server.store.base import (
-    AppRecord, BoardEntry, BoardOp, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
+    Act, AppRecord, BoardEntry, BoardOp, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
 )
 
 T = TypeVar("T")
@@ -51,6 +52,18 @@ CREATE TABLE IF NOT EXISTS packs (app TEXT NOT NULL, kind TEXT NOT NULL, name TE
     items TEXT NOT NULL, count INTEGER NOT NULL, at REAL NOT NULL, PRIMARY KEY (app, kind, name));
 CREATE TABLE IF NOT EXISTS checkins (app TEXT NOT NULL, grp TEXT NOT NULL, member TEXT NOT NULL,
     record TEXT NOT NULL, PRIMARY KEY (app, grp, member));
+CREATE TABLE IF NOT EXISTS activity (app TEXT NOT NULL, scope TEXT NOT NULL, member TEXT NOT NULL,
+    stored REAL NOT NULL, PRIMARY KEY (app, scope, member));
+CREATE INDEX IF NOT EXISTS activity_order ON activity (app, scope, stored DESC);
+CREATE TABLE IF NOT EXISTS activity_base (app TEXT NOT NULL, scope TEXT NOT NULL, t0 REAL NOT NULL,
+    PRIMARY KEY (app, scope));
+CREATE TABLE IF NOT EXISTS daily_activity (app TEXT NOT NULL, grp TEXT NOT NULL, day TEXT NOT NULL,
+    member TEXT NOT NULL, points REAL NOT NULL, PRIMARY KEY (app, grp, day, member));
+CREATE TABLE IF NOT EXISTS members (app TEXT NOT NULL, grp TEXT NOT NULL, member TEXT NOT NULL,
+    first REAL NOT NULL, left_at REAL, invited_by TEXT, credited INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app, grp, member));
+CREATE TABLE IF NOT EXISTS coplay (app TEXT NOT NULL, grp TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+    n INTEGER NOT NULL, PRIMARY KEY (app, grp, a, b));
 """
 
 
@@ -88,6 +101,9 @@ class SqliteStore(Store):
             db.execute("PRAGMA busy_timeout=5000")
             db.executescript(SCHEMA)
             db.execute("INSERT OR IGNORE INTO board_clock (id, tick) VALUES (1, 0)")
+            cols = [r[1] for r in db.execute("PRAGMA table_info(results)")]
+            if "extra" not in cols:  # files written before records carried activity
+                db.execute("ALTER TABLE results ADD COLUMN extra TEXT")
             db.isolation_level = ""  # back to implicit transactions for `with db:`
             return db
 
@@ -261,14 +277,79 @@ class SqliteStore(Store):
     @staticmethod
     def _apply_result(db: sqlite3.Connection, r: ResultRecord) -> bool:
         cur = db.execute(
-            "INSERT OR IGNORE INTO results (app, key, grp, game, at, payload, ops) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO results (app, key, grp, game, at, payload, ops, extra) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (r.app, r.key, r.group, r.game, r.at, _dumps(r.payload),
-             _dumps([[o.board, o.member, o.op, o.value] for o in r.ops])))
+             _dumps([[o.board, o.member, o.op, o.value] for o in r.ops]), _dumps(r.to_dict())))
         if cur.rowcount == 0:
             return False
         for op in r.ops:
             SqliteStore._apply_op(db, r.app, op)
+        SqliteStore._apply_facts(db, r)
         return True
+
+    @staticmethod
+    def _apply_facts(db: sqlite3.Connection, r: ResultRecord) -> None:
+        """Membership, invitation credit, decayed activity, daily rows and co-play pairs;
+        mirrors the Redis store's apply script step for step."""
+        app, grp = r.app, r.group
+        for m in r.members:
+            if m.kind == "join":
+                db.execute("INSERT INTO members (app, grp, member, first, invited_by) VALUES (?, ?, ?, ?, ?) "
+                           "ON CONFLICT (app, grp, member) DO UPDATE SET left_at = NULL, "
+                           "first = MIN(first, excluded.first), "
+                           "invited_by = COALESCE(invited_by, excluded.invited_by)",
+                           (app, grp, m.member, m.at, m.by))
+            elif m.kind == "leave":
+                db.execute("INSERT INTO members (app, grp, member, first, left_at) VALUES (?, ?, ?, ?, ?) "
+                           "ON CONFLICT (app, grp, member) DO UPDATE SET left_at = excluded.left_at",
+                           (app, grp, m.member, m.at, m.at))
+            else:
+                SqliteStore._seen(db, app, grp, m.member, m.at)
+        acts = list(r.acts)
+        for p in r.players:
+            SqliteStore._seen(db, app, grp, p, r.at)
+            row = db.execute("SELECT invited_by FROM members WHERE app = ? AND grp = ? AND member = ? "
+                             "AND invited_by IS NOT NULL AND credited = 0", (app, grp, p)).fetchone()
+            if row:
+                db.execute("UPDATE members SET credited = 1 WHERE app = ? AND grp = ? AND member = ?", (app, grp, p))
+                if r.invite_points:
+                    acts.append(Act(row[0], "invite", r.invite_points, r.at, r.day))
+        for a in acts:
+            SqliteStore._seen(db, app, grp, a.member, a.at)
+            SqliteStore._add_activity(db, app, f"g/{grp}", a.member, a.points, a.at, r.half_life)
+            SqliteStore._add_activity(db, app, "app", grp, a.points, a.at, r.half_life)
+            db.execute("INSERT INTO daily_activity (app, grp, day, member, points) VALUES (?, ?, ?, ?, ?) "
+                       "ON CONFLICT (app, grp, day, member) DO UPDATE SET points = points + excluded.points",
+                       (app, grp, a.day, a.member, a.points))
+        players = sorted(set(r.players))
+        db.executemany("INSERT INTO coplay (app, grp, a, b, n) VALUES (?, ?, ?, ?, 1) "
+                       "ON CONFLICT (app, grp, a, b) DO UPDATE SET n = n + 1",
+                       [(app, grp, a, b) for i, a in enumerate(players) for b in players[i + 1:]])
+
+    @staticmethod
+    def _seen(db: sqlite3.Connection, app: str, grp: str, member: str, at: float) -> None:
+        db.execute("INSERT INTO members (app, grp, member, first) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (app, grp, member) DO UPDATE SET first = MIN(first, excluded.first)",
+                   (app, grp, member, at))
+
+    @staticmethod
+    def _add_activity(db: sqlite3.Connection, app: str, scope: str, member: str, points: float,
+                      at: float, h: float) -> None:
+        row = db.execute("SELECT t0 FROM activity_base WHERE app = ? AND scope = ?", (app, scope)).fetchone()
+        if row is None:
+            t0 = at
+            db.execute("INSERT INTO activity_base (app, scope, t0) VALUES (?, ?, ?)", (app, scope, t0))
+        else:
+            t0 = row[0]
+            if activity.needs_rebase(at, t0, h):
+                factor = activity.decayed(1.0, at, t0, h)
+                db.execute("UPDATE activity SET stored = stored * ? WHERE app = ? AND scope = ?", (factor, app, scope))
+                db.execute("UPDATE activity_base SET t0 = ? WHERE app = ? AND scope = ?", (at, app, scope))
+                t0 = at
+        db.execute("INSERT INTO activity (app, scope, member, stored) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (app, scope, member) DO UPDATE SET stored = stored + excluded.stored",
+                   (app, scope, member, activity.grow(points, at, t0, h)))
 
     @staticmethod
     def _apply_op(db: sqlite3.Connection, app: str, op: BoardOp) -> None:
@@ -296,10 +377,12 @@ class SqliteStore(Store):
 
     async def get_result(self, app: str, key: str) -> ResultRecord | None:
         row = await self._run(lambda db: db.execute(
-            "SELECT app, key, grp, game, at, payload, ops FROM results WHERE app = ? AND key = ?",
+            "SELECT app, key, grp, game, at, payload, ops, extra FROM results WHERE app = ? AND key = ?",
             (app, key)).fetchone())
         if not row:
             return None
+        if row[7]:
+            return ResultRecord.from_dict(json.loads(row[7]))
         ops = tuple(BoardOp(*o) for o in json.loads(row[6]))
         return ResultRecord(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), ops)
 
@@ -326,6 +409,85 @@ class SqliteStore(Store):
         row = await self._run(lambda db: db.execute(
             "SELECT COUNT(*) FROM board_scores WHERE app = ? AND board = ?", (app, board)).fetchone())
         return int(row[0])
+
+    async def board_entries(self, app: str, board: str, members: list[str]) -> list[BoardEntry]:
+        def run(db: sqlite3.Connection) -> list[BoardEntry]:
+            found: list[tuple[float, int, str]] = []
+            for m in members:
+                row = db.execute("SELECT score, reached FROM board_scores WHERE app = ? AND board = ? AND member = ?",
+                                 (app, board, m)).fetchone()
+                if row:
+                    found.append((row[0], row[1], m))
+            found.sort(key=lambda t: (-t[0], t[1]))
+            out = []
+            for score, reached, m in found:
+                ahead = db.execute(
+                    "SELECT COUNT(*) FROM board_scores WHERE app = ? AND board = ? AND "
+                    "(score > ? OR (score = ? AND reached < ?))", (app, board, score, score, reached)).fetchone()[0]
+                out.append(BoardEntry(m, score, ahead + 1))
+            return out
+
+        return await self._run(run)
+
+    async def list_boards(self, app: str, prefix: str = "") -> list[str]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT DISTINCT board FROM board_scores WHERE app = ? AND substr(board, 1, ?) = ? ORDER BY board",
+            (app, len(prefix), prefix)).fetchall())
+        return [r[0] for r in rows]
+
+    # --- activity and health facts ---------------------------------------------------
+    async def activity_top(self, app: str, scope: str, now: float, limit: int = 10,
+                           offset: int = 0) -> list[BoardEntry]:
+        def run(db: sqlite3.Connection) -> list[BoardEntry]:
+            base = db.execute("SELECT t0 FROM activity_base WHERE app = ? AND scope = ?", (app, scope)).fetchone()
+            if base is None:
+                return []
+            rows = db.execute("SELECT member, stored FROM activity WHERE app = ? AND scope = ? "
+                              "ORDER BY stored DESC, member LIMIT ? OFFSET ?", (app, scope, limit, offset)).fetchall()
+            h = self._half_life(db, app)
+            return [BoardEntry(m, activity.decayed(v, now, base[0], h), offset + i + 1)
+                    for i, (m, v) in enumerate(rows)]
+
+        return await self._run(run)
+
+    async def activity_of(self, app: str, scope: str, member: str, now: float) -> BoardEntry | None:
+        def run(db: sqlite3.Connection) -> BoardEntry | None:
+            base = db.execute("SELECT t0 FROM activity_base WHERE app = ? AND scope = ?", (app, scope)).fetchone()
+            row = db.execute("SELECT stored FROM activity WHERE app = ? AND scope = ? AND member = ?",
+                             (app, scope, member)).fetchone()
+            if base is None or row is None:
+                return None
+            ahead = db.execute("SELECT COUNT(*) FROM activity WHERE app = ? AND scope = ? AND "
+                               "(stored > ? OR (stored = ? AND member < ?))",
+                               (app, scope, row[0], row[0], member)).fetchone()[0]
+            return BoardEntry(member, activity.decayed(row[0], now, base[0], self._half_life(db, app)), ahead + 1)
+
+        return await self._run(run)
+
+    @staticmethod
+    def _half_life(db: sqlite3.Connection, app: str) -> float:
+        row = db.execute("SELECT settings FROM apps WHERE id = ?", (app,)).fetchone()
+        return activity.half_life(json.loads(row[0]) if row else {})
+
+    async def daily_activity(self, app: str, group: str, first: str, last: str) -> dict[str, dict[str, float]]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT day, member, points FROM daily_activity WHERE app = ? AND grp = ? AND day >= ? AND day <= ? "
+            "ORDER BY day, member", (app, group, first, last)).fetchall())
+        out: dict[str, dict[str, float]] = {}
+        for day, member, points in rows:
+            out.setdefault(day, {})[member] = points
+        return out
+
+    async def group_members(self, app: str, group: str) -> dict[str, dict[str, Any]]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT member, first, left_at, invited_by, credited FROM members WHERE app = ? AND grp = ? "
+            "ORDER BY member", (app, group)).fetchall())
+        return {r[0]: {"first": r[1], "left": r[2], "invited_by": r[3], "credited": bool(r[4])} for r in rows}
+
+    async def coplay_pairs(self, app: str, group: str) -> dict[tuple[str, str], int]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT a, b, n FROM coplay WHERE app = ? AND grp = ?", (app, group)).fetchall())
+        return {(a, b): n for a, b, n in rows}
 
     # --- content packs -----------------------------------------------------------
     async def put_pack(self, app: str, kind: str, name: str, items: list[dict[str, Any]], at: float) -> None:
