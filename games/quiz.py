@@ -243,7 +243,9 @@ def start(config: Mapping[str, Any] | None, players: Sequence[str], seed: int | 
         "scores": {},
         "streak": {},
         "stats": {},
-        "reached": {},  # player -> time their score last rose (or they joined): breaks ties
+        # player -> [time, arrival] of the answer that last raised their score (or of
+        # joining): the earlier of two equal scores ranks first.
+        "reached": {},
         "last_reveal": None,
         "ranking": None,
     }
@@ -288,7 +290,8 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
 
     t = max(0.0, now - state["asked_at"])
     right = _is_right(question, parsed)
-    state["answers"][player] = {"given": parsed, "right": right, "t": t, "at": now}
+    order = len(state["answers"]) + 1  # arrival order breaks ties between equal `now`s
+    state["answers"][player] = {"given": parsed, "right": right, "t": t, "at": now, "n": order}
     events = [
         Event("answer_received", {"index": state["index"], "answer": parsed}, (player,)),
         Event("answered", {"player": player, "count": len(state["answers"]), "of": len(state["players"])}),
@@ -316,7 +319,7 @@ def _add_player(state: State, player: str, now: float) -> None:
     state["scores"][player] = 0
     state["streak"][player] = 0
     state["stats"][player] = {"right": 0, "answered": 0, "best_streak": 0}
-    state["reached"][player] = now
+    state["reached"][player] = [now, 0]
 
 
 def _public_question(state: State) -> dict[str, Any]:
@@ -409,8 +412,8 @@ def _reveal(state: State, now: float) -> list[Event]:
         points[p] = speed_points(answer["t"], cfg["seconds"], cfg["base"]) + bonus[p]
         if points[p] > 0:
             state["scores"][p] += points[p]
-            state["reached"][p] = answer["at"]
-    right.sort(key=lambda p: state["answers"][p]["t"])
+            state["reached"][p] = [answer["at"], answer["n"]]
+    right.sort(key=lambda p: (state["answers"][p]["t"], state["answers"][p]["n"]))
 
     answer_text = question["choices"][question["answer"]] if question["type"] == "choice" else question["answer"]
     reveal = {
