@@ -1,0 +1,101 @@
+"""The Starlette application: /healthz, the websocket at /ws, REST under /v1, media."""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from server.auth import Auth
+from server.clock import Clock, RealClock
+from server.config import Settings
+from server.handlers import load_all
+from server.rooms import RoomManager
+from server.services import Services
+from server.session import Session
+from server.store import Store, open_store
+
+log = logging.getLogger("campfire")
+
+# Modules exposing routes() -> list[Route], mounted under /v1.
+REST_MODULES = ["server.rest_core"]
+
+
+async def healthz(request: Request) -> JSONResponse:
+    svc: Services = request.app.state.services
+    return JSONResponse({"ok": True, "rooms": len(svc.rooms.rooms), "connections": len(svc.sessions)})
+
+
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    svc: Services = websocket.app.state.services
+    if len(svc.sessions) >= svc.settings.max_connections:
+        await websocket.close(code=1013, reason="server is at its connection limit")
+        return
+    await Session(websocket, svc).run()
+
+
+def _rest_routes() -> list[Route]:
+    routes: list[Route] = []
+    for name in REST_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        routes.extend(module.routes())
+    return routes
+
+
+def _media_routes(settings: Settings) -> list[Route]:
+    try:
+        from server.media import media_routes
+    except ModuleNotFoundError as exc:
+        if exc.name != "server.media":
+            raise
+        return []
+    return media_routes(settings.data_dir)
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, store: Store | None = None) -> Starlette:
+    """The app. ``clock`` and ``store`` are injectable for tests; by default the app opens
+    ``settings.store`` and uses wall time."""
+    load_all()  # import every handler module now, so a broken one fails at start, not mid-game
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own_store = store is None
+        st = store if store is not None else await open_store(settings.store)
+        clk = clock or RealClock()
+        rooms = RoomManager(st, clk, settings)
+        app.state.services = Services(settings, st, clk, await Auth.load(st), rooms)
+        if settings.demo:
+            from server.demo import banner, ensure_demo
+
+            app_id, key = await ensure_demo(st, settings)
+            print(banner(settings, app_id, key), flush=True)
+        restored = await rooms.restore()
+        if restored:
+            log.info("restored %d live rooms", restored)
+        try:
+            yield
+        finally:
+            await rooms.close()
+            if own_store:
+                await st.close()
+
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            WebSocketRoute("/ws", websocket_endpoint),
+            Mount("/v1", routes=_rest_routes()),
+            *_media_routes(settings),
+        ],
+        lifespan=lifespan,
+    )

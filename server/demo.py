@@ -1,0 +1,49 @@
+"""``serve --demo``: a ready-to-use demo app, created on first start.
+
+The key is shown once at creation like any key, and also kept in ``<data_dir>/demo-key``
+(readable only by its owner) so that later demo starts can print it again: a demo is for
+trying things, and a newcomer who missed the first banner should not be locked out.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from server.auth import create_app
+from server.config import Settings
+from server.store import Store
+
+DEMO_APP_NAME = "demo"
+DEMO_GROUP = "demo-group"
+
+
+async def ensure_demo(store: Store, settings: Settings) -> tuple[str, str | None]:
+    """Return (app id, key or None if it was created elsewhere and its key is unknown)."""
+    key_file = Path(settings.data_dir) / "demo-key"
+    for app in await store.list_apps():
+        if app.name == DEMO_APP_NAME:
+            key = key_file.read_text().strip() if key_file.exists() else None
+            return app.id, key
+    app, key = await create_app(store, DEMO_APP_NAME, settings={"demo": True})
+    await store.set_group_settings(app.id, DEMO_GROUP, {"timezone": settings.default_timezone, "lang": "zh",
+                                                        "name": "Campfire 演示群"})
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return app.id, key
+
+
+def banner(settings: Settings, app_id: str, key: str | None) -> str:
+    url = f"ws://{settings.host}:{settings.port}/ws"
+    lines = [
+        "",
+        "  Campfire demo is running.",
+        f"  websocket: {url}",
+        f"  REST:      http://{settings.host}:{settings.port}/v1/games",
+        f"  demo app:  {app_id}",
+        f"  demo key:  {key or '(unknown: see ' + settings.data_dir + '/demo-key)'}",
+        f"  try it:    campfire play --url {url} --key {key or 'KEY'}",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""Daily check-in frames. The rules are pure (games/checkin.py); this module loads the
+member's record, calls them, and saves the new record together with its points in one
+transaction keyed by (group, member, day), so a retried or doubled check-in counts once."""
+from __future__ import annotations
+
+from typing import Any
+
+from games import checkin as rules
+from games.base import ConfigError, Refusal
+from server.handlers import Context, handler
+from server.protocol import ProtocolError
+from server.scoring.records import checkin_record
+from server.validate import Id, Int, Schema, Text
+
+
+async def _config(ctx: Context, group: str) -> rules.CheckinConfig:
+    settings = await ctx.services.store.get_group_settings(ctx.principal.app, group)
+    tz = settings.get("timezone", ctx.services.settings.default_timezone)
+    try:
+        return rules.CheckinConfig.from_settings({"timezone": tz, **settings.get("checkin", {})})
+    except ConfigError as exc:  # settings are checked when set; this guards older rows
+        raise ProtocolError("invalid_config", f"the group's check-in settings are invalid: {exc}") from None
+
+
+def _member(ctx: Context, group: str, player: str | None) -> str:
+    p = ctx.principal
+    if p.is_bot:
+        if not player:
+            raise ProtocolError("invalid_payload", "'player' is required", field="player")
+        return player
+    if group != p.group or player not in (None, p.player):
+        raise ProtocolError("forbidden", "a member can only check in as themselves, in their group")
+    assert p.player is not None
+    return p.player
+
+
+async def _save(ctx: Context, group: str, member: str, outcome: rules.CheckinOutcome, now: float,
+                cfg: rules.CheckinConfig) -> bool:
+    store = ctx.services.store
+    app = ctx.principal.app
+    result = None
+    if not outcome.already:
+        app_record = await store.get_app(app)
+        result = checkin_record(app, group, member, outcome.day, outcome.points, now, cfg.timezone,
+                                app_record.settings if app_record else {})
+    return await store.save_checkin(app, group, member, outcome.record, result)
+
+
+@handler("checkin", Schema(group=Id(), player=Id(required=False), name=Text(64, required=False)))
+async def check_in(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    group = data["group"]
+    member = _member(ctx, group, data["player"])
+    cfg = await _config(ctx, group)
+    store = ctx.services.store
+    now = ctx.services.clock.now()
+    for _ in range(3):  # a concurrent check-in for the same member wins; we then report "already"
+        record = await store.get_checkin(ctx.principal.app, group, member)
+        outcome = rules.check_in(record, now, cfg)
+        if outcome.already or await _save(ctx, group, member, outcome, now, cfg):
+            break
+    out = outcome.to_dict()
+    out.pop("record")
+    return {"member": member, **out}
+
+
+@handler("checkin.makeup", Schema(group=Id(), player=Id(required=False), day=Text(10)))
+async def make_up(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    group = data["group"]
+    member = _member(ctx, group, data["player"])
+    cfg = await _config(ctx, group)
+    store = ctx.services.store
+    now = ctx.services.clock.now()
+    record = await store.get_checkin(ctx.principal.app, group, member)
+    outcome = rules.make_up(record, data["day"], now, cfg)
+    if isinstance(outcome, Refusal):
+        raise ProtocolError(outcome.code, outcome.message, **outcome.data)
+    if not await _save(ctx, group, member, outcome, now, cfg):
+        raise ProtocolError("already_checked_in", f"{data['day']} is already checked in")
+    out = outcome.to_dict()
+    out.pop("record")
+    return {"member": member, **out}
+
+
+@handler("checkin.calendar", Schema(group=Id(), player=Id(required=False),
+                                    year=Int(required=False, min=2000, max=2100),
+                                    month=Int(required=False, min=1, max=12)))
+async def calendar(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    group = data["group"]
+    member = _member(ctx, group, data["player"])
+    cfg = await _config(ctx, group)
+    today = rules.local_day(ctx.services.clock.now(), cfg.timezone)
+    year, month = data["year"] or today.year, data["month"] or today.month
+    record = await ctx.services.store.get_checkin(ctx.principal.app, group, member)
+    cal = rules.calendar(record, year, month, today, cfg)
+    current, longest = rules.streaks((record or {}).get("days", []), today)
+    return {"member": member, "streak": current, "longest": longest,
+            "total_points": (record or {}).get("total_points", 0), **cal}

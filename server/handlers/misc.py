@@ -1,0 +1,80 @@
+"""Small frames: ping, the games catalogue, group settings and player tokens."""
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from games.registry import list_games
+from server.handlers import Context, handler
+from server.protocol import ProtocolError
+from server.validate import Field, Id, Int, Map, Schema, Text
+
+GROUP_SETTINGS = {"timezone": str, "lang": str, "checkin": dict, "name": str}
+
+
+@handler("ping", Schema(t=Field((int, float, str), required=False)))
+async def ping(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    return {"t": data["t"], "now": ctx.services.clock.now()}
+
+
+@handler("games.list", Schema())
+async def games(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    return {"games": list_games()}
+
+
+@handler("token.mint", Schema(group=Id(), player=Id(), name=Text(64, required=False),
+                              ttl=Int(required=False, min=60)), bots_only=True)
+async def mint(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services
+    ttl = data["ttl"] or svc.settings.player_token_ttl
+    if ttl > svc.settings.max_player_token_ttl:
+        raise ProtocolError("invalid_payload", f"'ttl' must be at most {svc.settings.max_player_token_ttl}",
+                            field="ttl")
+    now = svc.clock.now()
+    token = svc.auth.mint(ctx.principal.app, data["group"], data["player"], data["name"], ttl, now)
+    return {"token": token, "expires_at": now + ttl}
+
+
+def check_group_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    for key, value in settings.items():
+        kind = GROUP_SETTINGS.get(key)
+        if kind is None:
+            raise ProtocolError("invalid_payload", f"unknown group setting '{key}'", field=key)
+        if not isinstance(value, kind):
+            raise ProtocolError("invalid_payload", f"'{key}' must be {kind.__name__}", field=key)
+    if "timezone" in settings:
+        try:
+            ZoneInfo(settings["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ProtocolError("invalid_payload", f"unknown timezone '{settings['timezone']}'",
+                                field="timezone") from None
+    if "lang" in settings and settings["lang"] not in ("zh", "en"):
+        raise ProtocolError("invalid_payload", "'lang' must be 'zh' or 'en'", field="lang")
+    if "checkin" in settings:
+        from games.checkin import CheckinConfig
+        from games.base import ConfigError
+
+        try:
+            CheckinConfig.from_settings({"timezone": settings.get("timezone", "Asia/Shanghai"),
+                                         **settings["checkin"]})
+        except ConfigError as exc:
+            raise ProtocolError("invalid_payload", f"checkin: {exc}", field="checkin",
+                                problems=exc.problems) from None
+    return settings
+
+
+@handler("group.get", Schema(group=Id()))
+async def group_get(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    p = ctx.principal
+    if not p.is_bot and data["group"] != p.group:
+        raise ProtocolError("forbidden", "a member can only read their own group")
+    return {"group": data["group"], "settings": await ctx.services.store.get_group_settings(p.app, data["group"])}
+
+
+@handler("group.set", Schema(group=Id(), settings=Map()), bots_only=True)
+async def group_set(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    store = ctx.services.store
+    current = await store.get_group_settings(ctx.principal.app, data["group"])
+    merged = check_group_settings({**current, **data["settings"]})
+    await store.set_group_settings(ctx.principal.app, data["group"], merged)
+    return {"group": data["group"], "settings": merged}

@@ -1,0 +1,134 @@
+"""REST under /v1 for what a bot or an operator reads without a socket."""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from games.registry import list_games
+from server.auth import Principal
+from server.handlers.misc import check_group_settings
+from server.protocol import ProtocolError
+from server.rest import endpoint, int_param, json_body, require_bot, services
+from server.validate import Id, Int, Schema, Text
+
+
+def _own_group(who: Principal, group: str) -> None:
+    if not who.is_bot and who.group != group:
+        raise ProtocolError("forbidden", "a member can only read their own group")
+
+
+@endpoint
+async def get_app(request: Request, who: Principal) -> Any:
+    app = await services(request).store.get_app(who.app)
+    assert app is not None
+    return {"app": {"id": app.id, "name": app.name, "created_at": app.created_at}, "role": who.role}
+
+
+@endpoint
+async def get_games(request: Request, who: Principal) -> Any:
+    return {"games": list_games()}
+
+
+@endpoint
+async def get_rooms(request: Request, who: Principal) -> Any:
+    group = request.query_params.get("group") if who.is_bot else who.group
+    live = request.query_params.get("live", "false").lower() in ("1", "true", "yes")
+    svc = services(request)
+    out = []
+    for record in await svc.store.list_rooms(who.app, group, live_only=live):
+        room = svc.rooms.rooms.get(record.id)
+        out.append(room.describe() if room else {"id": record.id, "group": record.group, "game": record.game,
+                                                 "status": record.status, "round": record.round})
+    return {"rooms": out}
+
+
+@endpoint
+async def get_room(request: Request, who: Principal) -> Any:
+    room = await services(request).rooms.get(who.app, request.path_params["room"])
+    _own_group(who, room.record.group)
+    state = room.data["state"]
+    return {"room": room.describe(), "view": room.game.view(state, who.player) if state is not None else None}
+
+
+@endpoint
+async def get_room_events(request: Request, who: Principal) -> Any:
+    require_bot(who)
+    svc = services(request)
+    room = await svc.rooms.get(who.app, request.path_params["room"])
+    after = int_param(request, "after", 0, 0, 1 << 62)
+    limit = int_param(request, "limit", 500, 1, 5000)
+    events = await svc.store.read_events(room.id, after, limit)
+    return {"events": [{"seq": e.seq, "kind": e.kind, "data": e.data, "to": e.to, "at": e.at} for e in events]}
+
+
+@endpoint
+async def get_checkin(request: Request, who: Principal) -> Any:
+    from games import checkin as rules
+
+    group, member = request.path_params["group"], request.path_params["member"]
+    _own_group(who, group)
+    svc = services(request)
+    settings = await svc.store.get_group_settings(who.app, group)
+    cfg = rules.CheckinConfig.from_settings({"timezone": settings.get("timezone", svc.settings.default_timezone),
+                                             **settings.get("checkin", {})})
+    today = rules.local_day(svc.clock.now(), cfg.timezone)
+    month = request.query_params.get("month")  # YYYY-MM
+    year, mon = today.year, today.month
+    if month:
+        try:
+            year, mon = (int(x) for x in month.split("-", 1))
+            if not 1 <= mon <= 12:
+                raise ValueError
+        except ValueError:
+            raise ProtocolError("invalid_payload", "'month' must look like 2026-11", field="month") from None
+    record = await svc.store.get_checkin(who.app, group, member)
+    current, longest = rules.streaks((record or {}).get("days", []), today)
+    return {"member": member, "streak": current, "longest": longest,
+            "total_points": (record or {}).get("total_points", 0),
+            **rules.calendar(record, year, mon, today, cfg)}
+
+
+TOKEN_BODY = Schema(group=Id(), player=Id(), name=Text(64, required=False), ttl=Int(required=False, min=60))
+
+
+@endpoint
+async def post_token(request: Request, who: Principal) -> Any:
+    require_bot(who)
+    svc = services(request)
+    body = TOKEN_BODY(await json_body(request))
+    ttl = body["ttl"] or svc.settings.player_token_ttl
+    if ttl > svc.settings.max_player_token_ttl:
+        raise ProtocolError("invalid_payload", f"'ttl' must be at most {svc.settings.max_player_token_ttl}",
+                            field="ttl")
+    now = svc.clock.now()
+    return {"token": svc.auth.mint(who.app, body["group"], body["player"], body["name"], ttl, now),
+            "expires_at": now + ttl}
+
+
+@endpoint
+async def group_settings(request: Request, who: Principal) -> Any:
+    group = request.path_params["group"]
+    _own_group(who, group)
+    store = services(request).store
+    current = await store.get_group_settings(who.app, group)
+    if request.method == "PUT":
+        require_bot(who)
+        body = await json_body(request)
+        current = check_group_settings({**current, **body})
+        await store.set_group_settings(who.app, group, current)
+    return {"group": group, "settings": current}
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/app", get_app),
+        Route("/games", get_games),
+        Route("/rooms", get_rooms),
+        Route("/rooms/{room}", get_room),
+        Route("/rooms/{room}/events", get_room_events),
+        Route("/checkins/{group}/{member}", get_checkin),
+        Route("/tokens", post_token, methods=["POST"]),
+        Route("/groups/{group}", group_settings, methods=["GET", "PUT"]),
+    ]

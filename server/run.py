@@ -1,0 +1,92 @@
+"""Running the app on uvicorn, as a process (``campfire serve``) or inside a running event
+loop (tests, ``campfire play --demo``)."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from typing import AsyncIterator
+
+import uvicorn
+
+from server.app import create_app
+from server.clock import Clock
+from server.config import Settings
+from server.store import Store
+
+
+def _uvicorn_config(app: object, settings: Settings, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level=log_level, lifespan="on",
+        ws="websockets-sansio" if _has_sansio() else "websockets",
+        # The protocol's own limit answers oversized frames with an error and keeps the
+        # connection; uvicorn's hard cap (16×) only guards memory and closes with 1009.
+        ws_max_size=settings.max_frame_bytes * 16,
+        ws_ping_interval=20.0, ws_ping_timeout=20.0,
+    )
+
+
+def _has_sansio() -> bool:
+    try:
+        import uvicorn.protocols.websockets.websockets_sansio_impl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def serve(settings: Settings, log_level: str = "info") -> int:
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    server = uvicorn.Server(_uvicorn_config(create_app(settings), settings, log_level))
+    server.run()
+    return 0
+
+
+class EmbeddedServer:
+    """A real uvicorn server on a free loopback port, in the current event loop."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
+                 log_level: str = "warning") -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((settings.host, settings.port if settings.port != 8765 else 0))
+        self.port = self.sock.getsockname()[1]
+        self.settings = settings
+        self.app = create_app(settings, clock=clock, store=store)
+        config = _uvicorn_config(self.app, settings, log_level)
+        self.server = uvicorn.Server(config)
+        self.server.config.setup_event_loop = lambda: None  # type: ignore[method-assign]
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def services(self):  # type: ignore[no-untyped-def]
+        return self.app.state.services
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.server.serve(sockets=[self.sock]))
+        while not self.server.started:
+            if self._task.done():
+                self._task.result()  # raises the start-up error
+            await asyncio.sleep(0.005)
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self._task is not None:
+            await self._task
+        self.sock.close()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator["EmbeddedServer"]:
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()

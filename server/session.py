@@ -1,0 +1,230 @@
+"""One websocket connection: hello, a reader loop, a writer task, and its limits.
+
+The reader decodes, validates and dispatches one frame at a time; the writer drains a
+bounded queue, so one slow member never stalls a room's fan-out: if a member's queue
+overflows they are disconnected and resume later by sequence number.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from server.handlers import Context, load_all
+from server.protocol import (
+    PROTOCOL_VERSIONS, ProtocolError, decode, encode_binary, encode_text, error, reply,
+)
+from server.validate import Field, Schema
+
+if TYPE_CHECKING:
+    from server.auth import Principal
+    from server.rooms import EventFrame, Room
+    from server.services import Services
+
+log = logging.getLogger("campfire.session")
+
+HELLO = Schema(
+    protocol=Field((list, int)),
+    key=Field(str, required=False, max_len=200),
+    token=Field(str, required=False, max_len=2000),
+    client=Field(str, required=False, max_len=100),
+)
+
+_CLOSE = object()
+
+
+class RateLimiter:
+    """Token bucket: ``rate`` frames a second on average, bursts up to ``burst``."""
+
+    __slots__ = ("rate", "burst", "tokens", "stamp")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Session:
+    def __init__(self, ws: WebSocket, services: "Services") -> None:
+        self.ws = ws
+        self.services = services
+        self.id = secrets.token_hex(6)
+        self.principal: "Principal | None" = None
+        self.binary = True  # answer in the format the client said hello in
+        self.watching: dict[str, "Room"] = {}
+        settings = services.settings
+        self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=settings.send_queue_frames)
+        self.limiter = RateLimiter(settings.frames_per_second, settings.frame_burst)
+        self.closing = False
+
+    # --- audience ------------------------------------------------------------------
+    def may_see(self, room: "Room", to: Any) -> bool:
+        p = self.principal
+        if p is None:
+            return False
+        if to == "all":
+            return True
+        if p.is_bot:
+            return True
+        return to != "bots" and p.player in to
+
+    # --- sending -------------------------------------------------------------------
+    def send_event(self, frame: "EventFrame") -> None:
+        self._enqueue(frame.binary() if self.binary else frame.text())
+
+    def send(self, frame: dict[str, Any]) -> None:
+        self._enqueue(encode_binary(frame) if self.binary else encode_text(frame))
+
+    def _enqueue(self, payload: bytes | str) -> None:
+        if self.closing:
+            return
+        try:
+            self.queue.put_nowait(payload)
+        except asyncio.QueueFull:
+            log.info("session %s is too far behind; disconnecting it", self.id)
+            self.closing = True
+            self._drop_queue()
+            self.queue.put_nowait(_CLOSE)
+
+    def _drop_queue(self) -> None:
+        while not self.queue.empty():
+            self.queue.get_nowait()
+
+    async def _writer(self) -> None:
+        send = self.ws.send
+        while True:
+            item = await self.queue.get()
+            if item is _CLOSE:
+                await self.ws.close(code=1013, reason="too slow: reconnect and resume")
+                return
+            if isinstance(item, bytes):
+                await send({"type": "websocket.send", "bytes": item})
+            else:
+                await send({"type": "websocket.send", "text": item})
+
+    # --- the connection ------------------------------------------------------------
+    async def run(self) -> None:
+        await self.ws.accept()
+        writer = asyncio.create_task(self._writer())
+        self.services.sessions.add(self)
+        try:
+            await self._read_loop(writer)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.services.sessions.discard(self)
+            for room in list(self.watching.values()):
+                self.services.rooms.unwatch(room, self)
+            if not writer.done():
+                if self.closing:
+                    try:
+                        await asyncio.wait_for(writer, timeout=5)
+                    except (asyncio.TimeoutError, Exception):
+                        writer.cancel()
+                else:
+                    writer.cancel()
+
+    async def _receive(self, timeout: float | None) -> bytes | str | None:
+        if timeout is None:
+            message = await self.ws.receive()
+        else:
+            message = await asyncio.wait_for(self.ws.receive(), timeout)
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        if message.get("bytes") is not None:
+            return message["bytes"]
+        return message.get("text")
+
+    async def _read_loop(self, writer: asyncio.Task[None]) -> None:
+        settings = self.services.settings
+        routes = load_all()
+        while not writer.done():
+            try:
+                raw = await self._receive(settings.hello_timeout if self.principal is None else None)
+            except asyncio.TimeoutError:
+                self.send(error(None, ProtocolError("hello_required", "say hello first")))
+                self.closing = True
+                self.queue.put_nowait(_CLOSE)
+                return
+            if raw is None:
+                continue
+            if self.principal is None:
+                self.binary = isinstance(raw, bytes)
+            rid = None
+            try:
+                if len(raw) > settings.max_frame_bytes:
+                    raise ProtocolError("frame_too_large",
+                                        f"frames are limited to {settings.max_frame_bytes} bytes",
+                                        limit=settings.max_frame_bytes)
+                if not self.limiter.allow():
+                    raise ProtocolError("rate_limited",
+                                        f"at most {settings.frames_per_second:g} frames a second",
+                                        limit=settings.frames_per_second)
+                frame = decode(raw)
+                rid = frame.get("id")
+                if frame["type"] == "hello":
+                    welcome = {"type": "welcome", "data": await self._hello(frame["data"])}
+                    self.send(welcome if rid is None else {**welcome, "id": rid})
+                    continue
+                result = await self._dispatch(routes, frame)
+                if result is not None:
+                    self.send(reply(rid, result))
+            except ProtocolError as err:
+                self.send(error(rid, err))
+                if err.fatal:
+                    self.closing = True
+                    self.queue.put_nowait(_CLOSE)
+                    return
+            except Exception:
+                log.exception("handler failed")
+                self.send(error(rid, ProtocolError("internal", "the server failed on this frame")))
+
+    async def _dispatch(self, routes: dict[str, Any], frame: dict[str, Any]) -> dict[str, Any] | None:
+        kind = frame["type"]
+        if self.principal is None:
+            raise ProtocolError("hello_required", "the first frame must be 'hello'", fatal=True)
+        route = routes.get(kind)
+        if route is None:
+            raise ProtocolError("unknown_type", f"no frame type '{kind}'")
+        if route.bots_only and not self.principal.is_bot:
+            raise ProtocolError("forbidden", f"'{kind}' needs the app's API key")
+        data = route.schema(frame["data"])
+        return await route.fn(Context(self.principal, self.services, self), data)
+
+    async def _hello(self, data: dict[str, Any]) -> dict[str, Any]:
+        if self.principal is not None:
+            raise ProtocolError("already_authenticated", "this connection has already said hello")
+        data = HELLO(data)
+        offered = data["protocol"] if isinstance(data["protocol"], list) else [data["protocol"]]
+        common = [v for v in offered if isinstance(v, int) and v in PROTOCOL_VERSIONS]
+        if not common:
+            raise ProtocolError("unsupported_version", f"this server speaks protocol {list(PROTOCOL_VERSIONS)}",
+                                fatal=True, supported=list(PROTOCOL_VERSIONS))
+        auth = self.services.auth
+        if data["key"]:
+            self.principal = await auth.bot(data["key"])
+        elif data["token"]:
+            self.principal = auth.player(data["token"], self.services.clock.now())
+        else:
+            raise ProtocolError("unauthorized", "hello needs a 'key' (bots) or a 'token' (members)", fatal=True)
+        p = self.principal
+        welcome = {
+            "protocol": max(common), "session": self.id, "app": p.app, "role": p.role,
+            "limits": {"max_frame_bytes": self.services.settings.max_frame_bytes,
+                       "frames_per_second": self.services.settings.frames_per_second},
+        }
+        if p.role == "player":
+            welcome.update(group=p.group, player=p.player)
+        return welcome
