@@ -12,6 +12,7 @@ from games.base import Game
 
 _BUILTIN: dict[str, str] = {
     "quiz": "games.quiz",
+    "spy": "games.spy",
 }
 _loaded: dict[str, Game] = {}
 
