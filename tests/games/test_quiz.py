@@ -213,6 +213,13 @@ def test_refusals_leave_the_state_unchanged() -> None:
         assert state == before
     assert isinstance(quiz.join(state, "ann", T0 + 2), Refusal)
     assert state == before
+    answer(state, "bob", 1, T0 + 3)  # reveal pause, then the end of a one-question game
+    for game_state in (state, new_game(players=("ann",), questions=1).state):
+        if game_state["phase"] == "question":
+            answer(game_state, "ann", 0, T0)
+        before = copy.deepcopy(game_state)
+        assert isinstance(quiz.act(game_state, "ann", {"answer": 0}, T0 + 4), Refusal)
+        assert game_state == before
 
 
 # --- reveal timing ------------------------------------------------------------------------
