@@ -1,0 +1,370 @@
+"""The async client a bot uses to run Campfire games in its groups.
+
+It keeps one websocket open, matches replies to requests by id, and hands every room
+event to ``events()`` exactly once and in order: when the connection drops it reconnects
+with backoff, says hello again and asks each watched room for the events after the last
+sequence number it delivered, dropping any it has already seen.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import random
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import msgpack
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from sdk.errors import AuthError, CampfireError, ConnectionLost, ProtocolMismatch, RequestTimeout, error_from
+from sdk.models import BoardEntry, CheckinResult, Event, Room
+
+log = logging.getLogger("campfire.sdk")
+
+PROTOCOL = [1]
+
+
+class Client:
+    """``async with Client(url, key=...) as client:`` for a bot; ``token=...`` for a member."""
+
+    def __init__(
+        self,
+        url: str,
+        key: str | None = None,
+        *,
+        token: str | None = None,
+        reconnect: bool = True,
+        backoff: tuple[float, float] = (0.2, 10.0),
+        max_attempts: int | None = None,
+        request_timeout: float = 15.0,
+        binary: bool = True,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if not key and not token:
+            raise ValueError("Client needs a key (bots) or a token (members)")
+        self.url = url
+        self._key, self._token = key, token
+        self.reconnect = reconnect
+        self.backoff = backoff
+        self.max_attempts = max_attempts
+        self.request_timeout = request_timeout
+        self.binary = binary
+        self._sleep = sleep
+        self._ws: Any = None
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._events: asyncio.Queue[Event | CampfireError] = asyncio.Queue()
+        self._last_seq: dict[str, int] = {}  # room -> last sequence number delivered
+        self._connected = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+        self.welcome: dict[str, Any] = {}
+        self.reconnects = 0
+
+    # --- lifecycle -----------------------------------------------------------------
+    async def __aenter__(self) -> "Client":
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    async def connect(self) -> None:
+        await self._open()
+        self._reader = asyncio.create_task(self._run())
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._reader:
+            self._reader.cancel()
+            try:
+                await self._reader
+            except (asyncio.CancelledError, Exception):
+                pass
+        if self._ws is not None:
+            await self._ws.close()
+        self._fail_pending(ConnectionLost("connection_lost", "client closed"))
+
+    @property
+    def app(self) -> str:
+        return str(self.welcome.get("app", ""))
+
+    async def _open(self) -> None:
+        self._ws = await websockets.connect(self.url, max_size=None, open_timeout=self.request_timeout)
+        rid = next(self._ids)
+        hello: dict[str, Any] = {"protocol": PROTOCOL}
+        if self._key:
+            hello["key"] = self._key
+        else:
+            hello["token"] = self._token
+        await self._send_frame({"type": "hello", "id": rid, "data": hello})
+        frame = self._decode(await asyncio.wait_for(self._ws.recv(), self.request_timeout))
+        if frame["type"] == "error":
+            await self._ws.close()
+            raise error_from(frame["data"])
+        if frame["type"] != "welcome":
+            raise ProtocolMismatch("bad_frame", f"expected welcome, got {frame['type']}")
+        self.welcome = frame["data"]
+        self._connected.set()
+
+    # --- the read loop and reconnection --------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            try:
+                async for raw in self._ws:
+                    self._dispatch(self._decode(raw))
+            except ConnectionClosed:
+                pass
+            if self._closing:
+                return
+            self._connected.clear()
+            self._fail_pending(ConnectionLost("connection_lost", "the connection dropped; the request may or may not have been applied"))
+            if not self.reconnect:
+                self._events.put_nowait(ConnectionLost("connection_lost", "the connection dropped"))
+                return
+            try:
+                await self._reconnect()
+            except AuthError as err:
+                self._events.put_nowait(err)
+                return
+
+    async def _reconnect(self) -> None:
+        low, high = self.backoff
+        for attempt in itertools.count():
+            if self.max_attempts is not None and attempt >= self.max_attempts:
+                raise ConnectionLost("connection_lost", f"gave up after {attempt} attempts")
+            await self._sleep(min(high, low * 2 ** attempt) * random.uniform(0.5, 1.0))
+            try:
+                await self._open()
+            except AuthError:
+                raise
+            except (OSError, ConnectionClosed, asyncio.TimeoutError, CampfireError) as exc:
+                log.info("reconnect attempt %d failed: %s", attempt + 1, exc)
+                continue
+            self.reconnects += 1
+            # Resume: the reader is this task, so replies are read inline here.
+            reader = asyncio.create_task(self._read_until_closed())
+            try:
+                for room, seq in list(self._last_seq.items()):
+                    await self.request("room.watch", {"room": room, "after": seq})
+            except CampfireError as exc:
+                log.warning("resume failed: %s", exc)
+            reader.cancel()
+            try:
+                await reader
+            except (asyncio.CancelledError, Exception):
+                pass
+            return
+
+    async def _read_until_closed(self) -> None:
+        async for raw in self._ws:
+            self._dispatch(self._decode(raw))
+
+    def _dispatch(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        if kind == "event":
+            ev = Event.from_wire(frame["data"])
+            last = self._last_seq.get(ev.room, 0)
+            if ev.seq <= last:
+                return  # already delivered before a reconnect
+            self._last_seq[ev.room] = ev.seq
+            self._events.put_nowait(ev)
+            return
+        rid = frame.get("id")
+        fut = self._pending.pop(rid, None) if rid is not None else None
+        if fut is not None and not fut.done():
+            fut.set_result(frame)
+        elif kind == "error":
+            self._events.put_nowait(error_from(frame["data"]))
+
+    def _fail_pending(self, err: CampfireError) -> None:
+        for fut in self._pending.values():
+            if not fut.done():
+                fut.set_exception(err)
+        self._pending.clear()
+
+    # --- framing -------------------------------------------------------------------
+    def _decode(self, raw: bytes | str) -> dict[str, Any]:
+        return msgpack.unpackb(raw, raw=False) if isinstance(raw, bytes) else json.loads(raw)
+
+    async def _send_frame(self, frame: dict[str, Any]) -> None:
+        if self.binary:
+            await self._ws.send(msgpack.packb(frame, use_bin_type=True))
+        else:
+            await self._ws.send(json.dumps(frame, ensure_ascii=False))
+
+    async def request(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Send one frame and return its reply's data; raise the matching CampfireError."""
+        if not self._connected.is_set():
+            try:
+                await asyncio.wait_for(self._connected.wait(), self.request_timeout)
+            except asyncio.TimeoutError:
+                raise RequestTimeout("timeout", "not connected") from None
+        rid = next(self._ids)
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[rid] = fut
+        try:
+            await self._send_frame({"type": type_, "id": rid, "data": data or {}})
+        except ConnectionClosed:
+            self._pending.pop(rid, None)
+            raise ConnectionLost("connection_lost", "the connection dropped before sending") from None
+        try:
+            frame = await asyncio.wait_for(fut, self.request_timeout)
+        except asyncio.TimeoutError:
+            self._pending.pop(rid, None)
+            raise RequestTimeout("timeout", f"no reply to {type_} in {self.request_timeout}s") from None
+        if frame["type"] == "error":
+            raise error_from(frame["data"])
+        return frame.get("data", {})
+
+    # --- events --------------------------------------------------------------------
+    async def events(self) -> AsyncIterator[Event]:
+        """Every event of every room this client watches, each once, in order per room.
+        Raises AuthError/ConnectionLost when the connection cannot be restored."""
+        while True:
+            item = await self._events.get()
+            if isinstance(item, CampfireError):
+                if isinstance(item, (AuthError, ConnectionLost)):
+                    raise item
+                log.warning("server error outside a request: %s", item)
+                continue
+            yield item
+
+    async def next_event(self, kind: str | None = None, timeout: float | None = None) -> Event:
+        """The next event (of ``kind``, skipping others): handy in scripts and tests."""
+        async def wait() -> Event:
+            async for ev in self.events():
+                if kind is None or ev.kind == kind:
+                    return ev
+            raise ConnectionLost("connection_lost", "event stream ended")
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    def pending_events(self) -> list[Event]:
+        """Events received but not yet consumed, without waiting."""
+        out: list[Event] = []
+        while not self._events.empty():
+            item = self._events.get_nowait()
+            if isinstance(item, Event):
+                out.append(item)
+        return out
+
+    def _track(self, room: dict[str, Any]) -> Room:
+        r = Room.from_wire(room)
+        self._last_seq.setdefault(r.id, r.seq)
+        return r
+
+    # --- rooms ---------------------------------------------------------------------
+    async def create_room(self, group: str, game: str, config: dict[str, Any] | None = None,
+                          lang: str | None = None) -> Room:
+        data: dict[str, Any] = {"group": group, "game": game, "config": config or {}}
+        if lang:
+            data["lang"] = lang
+        return self._track((await self.request("room.create", data))["room"])
+
+    async def join(self, room: str, player: str | None = None, name: str | None = None) -> Room:
+        data: dict[str, Any] = {"room": room}
+        if player is not None:
+            data["player"] = player
+        if name is not None:
+            data["name"] = name
+        return self._track((await self.request("room.join", data))["room"])
+
+    async def leave(self, room: str, player: str | None = None) -> Room:
+        data: dict[str, Any] = {"room": room}
+        if player is not None:
+            data["player"] = player
+        return Room.from_wire((await self.request("room.leave", data))["room"])
+
+    async def start(self, room: str) -> Room:
+        return Room.from_wire((await self.request("room.start", {"room": room}))["room"])
+
+    async def act(self, room: str, action: dict[str, Any], player: str | None = None) -> int:
+        """Relay a member's move. Returns the sequence number of its last event."""
+        data: dict[str, Any] = {"room": room, "action": action}
+        if player is not None:
+            data["player"] = player
+        return int((await self.request("room.act", data))["seq"])
+
+    async def view(self, room: str, player: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {"room": room}
+        if player is not None:
+            data["player"] = player
+        return await self.request("room.view", data)
+
+    async def room(self, room: str) -> Room:
+        return Room.from_wire((await self.request("room.get", {"room": room}))["room"])
+
+    async def rooms(self, group: str | None = None, live: bool = False) -> list[Room]:
+        data: dict[str, Any] = {"live": live}
+        if group is not None:
+            data["group"] = group
+        return [Room.from_wire(r) if "players" in r else Room(r["id"], r["group"], r["game"], r["status"], r.get("round", 0))
+                for r in (await self.request("room.list", data))["rooms"]]
+
+    async def watch(self, room: str, after: int | None = None) -> Room:
+        """Receive a room's events (spectate); ``after`` replays what came after that seq."""
+        if after is None:
+            after = self._last_seq.get(room)
+        data: dict[str, Any] = {"room": room}
+        if after is not None:
+            data["after"] = after
+        reply = await self.request("room.watch", data)
+        self._last_seq.setdefault(room, after if after is not None else reply["seq"])
+        return Room.from_wire(reply["room"])
+
+    async def unwatch(self, room: str) -> None:
+        await self.request("room.unwatch", {"room": room})
+        self._last_seq.pop(room, None)
+
+    async def announce(self, room: str, data: dict[str, Any]) -> int:
+        return int((await self.request("room.announce", {"room": room, "data": data}))["seq"])
+
+    async def close_room(self, room: str) -> Room:
+        return Room.from_wire((await self.request("room.close", {"room": room}))["room"])
+
+    # --- members, groups, games ----------------------------------------------------
+    async def mint_token(self, group: str, player: str, name: str | None = None, ttl: int | None = None) -> str:
+        data: dict[str, Any] = {"group": group, "player": player}
+        if name is not None:
+            data["name"] = name
+        if ttl is not None:
+            data["ttl"] = ttl
+        return str((await self.request("token.mint", data))["token"])
+
+    async def games(self) -> list[dict[str, Any]]:
+        return list((await self.request("games.list"))["games"])
+
+    async def group(self, group: str) -> dict[str, Any]:
+        return dict((await self.request("group.get", {"group": group}))["settings"])
+
+    async def set_group(self, group: str, settings: dict[str, Any]) -> dict[str, Any]:
+        return dict((await self.request("group.set", {"group": group, "settings": settings}))["settings"])
+
+    async def ping(self) -> float:
+        return float((await self.request("ping"))["now"])
+
+    # --- check-ins -----------------------------------------------------------------
+    async def checkin(self, group: str, player: str | None = None, name: str | None = None) -> CheckinResult:
+        data: dict[str, Any] = {"group": group}
+        if player is not None:
+            data["player"] = player
+        if name is not None:
+            data["name"] = name
+        return CheckinResult.from_wire(await self.request("checkin", data))
+
+    async def makeup(self, group: str, day: str, player: str | None = None) -> CheckinResult:
+        data: dict[str, Any] = {"group": group, "day": day}
+        if player is not None:
+            data["player"] = player
+        return CheckinResult.from_wire(await self.request("checkin.makeup", data))
+
+    async def calendar(self, group: str, player: str | None = None, year: int | None = None,
+                       month: int | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {"group": group}
+        for k, v in (("player", player), ("year", year), ("month", month)):
+            if v is not None:
+                data[k] = v
+        return await self.request("checkin.calendar", data)
