@@ -14,6 +14,7 @@ from typing import Any, Sequence
 # Command modules beyond serve/apps; each exposes register(subparsers).
 COMMAND_MODULES: list[str] = [
     "server.cli_apps",
+    "server.cli_packs",
 ]
 
 

@@ -1,0 +1,172 @@
+"""``campfire packs``: check content-pack files, import them for an app, list and delete them.
+
+validate and import print every problem (line or row, field, reason); ``--report`` also
+writes them as CSV for a spreadsheet. Exit status: 0 when the file is clean, 1 when any
+problem was found (in skip mode the good items were still stored), 2 when the command could
+not run (unreadable file, unknown app, bad settings).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from server.packs import MODES, LoadedPack, PackFileError, Problem, import_pack, load_pack, write_report
+from server.packs.progress import Progress
+from server.store import Store
+
+PROGRESS_FROM = 1_000  # smaller files finish before a bar would be worth drawing
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from server.cli import add_store_option
+    from server.cli_apps import _run
+
+    packs = sub.add_parser("packs", help="content packs: validate, import, list, delete")
+    verbs = packs.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    validate = verbs.add_parser("validate", help="check a pack file (.json, .csv, .xlsx) and name every problem")
+    _file_options(validate)
+    validate.set_defaults(func=_validate)
+
+    imp = verbs.add_parser("import", help="check a pack file and store it for an app")
+    _file_options(imp)
+    imp.add_argument("--app", required=True, help="the app id (campfire apps list)")
+    imp.add_argument("--mode", choices=MODES, default="strict",
+                     help="strict: store nothing if any item is bad (default); skip: store the good items, "
+                          "report the bad")
+    add_store_option(imp)
+    imp.set_defaults(func=lambda a: _run(a, _import))
+
+    lst = verbs.add_parser("list", help="list an app's packs")
+    lst.add_argument("--app", required=True)
+    lst.add_argument("--kind", default=None)
+    add_store_option(lst)
+    lst.set_defaults(func=lambda a: _run(a, _list))
+
+    delete = verbs.add_parser("delete", help="delete one of an app's packs")
+    delete.add_argument("name")
+    delete.add_argument("--app", required=True)
+    delete.add_argument("--kind", required=True)
+    add_store_option(delete)
+    delete.set_defaults(func=lambda a: _run(a, _delete))
+
+
+def _file_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a .json pack, or a .csv/.tsv/.xlsx sheet with a header row")
+    parser.add_argument("--kind", default=None, help="quiz, spy or song (sheets: guessed from the header if omitted)")
+    parser.add_argument("--name", default=None, help="the pack's name (sheets: default is the file name)")
+    parser.add_argument("--sheet", default=None, help="the .xlsx worksheet to read (default: the first)")
+    parser.add_argument("--report", default=None, metavar="PATH", help="also write the problems to PATH as CSV")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show a progress bar on stderr (default: on a terminal, for large files)")
+
+
+def _load(args: argparse.Namespace) -> LoadedPack | None:
+    """Read and check the file, with a progress bar when asked or when it helps."""
+    bar: Progress | None = None
+    wanted = args.progress if args.progress is not None else sys.stderr.isatty()
+
+    def progress(done: int, total: int | None) -> None:
+        nonlocal bar
+        if bar is None and (args.progress or (total or done) >= PROGRESS_FROM):
+            bar = Progress(sys.stderr, "checking")
+        if bar is not None:
+            bar.update(done, total)
+
+    try:
+        pack = load_pack(args.file, kind=args.kind, name=args.name, sheet=args.sheet,
+                         progress=progress if wanted else None)
+    except PackFileError as exc:
+        print(f"campfire: {exc}", file=sys.stderr)
+        return None
+    if bar is not None:
+        bar.finish(len(pack.entries))
+    return pack
+
+
+def _summarise(pack: LoadedPack) -> list[Problem]:
+    """Print what the file holds and every problem; returns the problems."""
+    noun = "items" if pack.unit == "line" else "rows"
+    what = f"{pack.kind or '?'} pack '{pack.name or '?'}' ({pack.format})"
+    good = len(pack.good())
+    line = f"{pack.path}: {what}, {len(pack.entries):,} {noun}: {good:,} good, {len(pack.entries) - good:,} bad"
+    if pack.blank_rows:
+        line += f" ({pack.blank_rows:,} blank {'row' if pack.blank_rows == 1 else 'rows'} skipped)"
+    print(line)
+    for note in pack.notes:
+        print(f"note: {note}")
+    problems = pack.all_problems()
+    for problem in problems:
+        print(f"  {problem}")
+    if problems:
+        print(f"{len(problems):,} {'problem' if len(problems) == 1 else 'problems'}"
+              + (" with the file itself" if pack.problems else ""))
+    return problems
+
+
+def _write_report(args: argparse.Namespace, problems: list[Problem]) -> bool:
+    if not args.report:
+        return True
+    try:
+        with open(args.report, "w", encoding="utf-8-sig", newline="") as fh:
+            write_report(problems, fh)
+    except OSError as exc:
+        print(f"campfire: cannot write the report: {exc}", file=sys.stderr)
+        return False
+    print(f"report: {len(problems):,} {'problem' if len(problems) == 1 else 'problems'} written to {args.report}")
+    return True
+
+
+def _validate(args: argparse.Namespace) -> int:
+    pack = _load(args)
+    if pack is None:
+        return 2
+    problems = _summarise(pack)
+    if not _write_report(args, problems):
+        return 2
+    if not problems:
+        print("ok: no problems")
+    return 1 if problems else 0
+
+
+async def _import(store: Store, args: argparse.Namespace) -> int:
+    if await store.get_app(args.app) is None:
+        print(f"campfire: no app '{args.app}' (campfire apps list)", file=sys.stderr)
+        return 2
+    pack = _load(args)
+    if pack is None:
+        return 2
+    problems = _summarise(pack)
+    outcome = await import_pack(store, args.app, pack, args.mode, time.time())
+    if outcome.stored:
+        replaced = f", replacing its {outcome.replaced:,} items" if outcome.replaced is not None else ""
+        print(f"{args.mode}: stored {outcome.stored:,} items as {pack.kind} pack '{pack.name}' for app "
+              f"{args.app}{replaced}" + (f"; {outcome.bad:,} bad items left out (listed above)" if outcome.bad else ""))
+    else:
+        print(f"{args.mode}: {outcome.reason}")
+    if not _write_report(args, problems):
+        return 2
+    return 1 if problems else 0
+
+
+async def _list(store: Store, args: argparse.Namespace) -> int:
+    if await store.get_app(args.app) is None:
+        print(f"campfire: no app '{args.app}'", file=sys.stderr)
+        return 2
+    packs: list[dict[str, Any]] = await store.list_packs(args.app, args.kind)
+    if not packs:
+        print("no packs yet: campfire packs import FILE --app " + args.app)
+    for p in packs:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(p["at"]))
+        print(f"{p['kind']:<6} {p['name']}  {p['count']:,} items  imported {when}")
+    return 0
+
+
+async def _delete(store: Store, args: argparse.Namespace) -> int:
+    if await store.delete_pack(args.app, args.kind, args.name):
+        print(f"deleted {args.kind} pack '{args.name}'")
+        return 0
+    print(f"campfire: app '{args.app}' has no {args.kind} pack '{args.name}'", file=sys.stderr)
+    return 1
