@@ -368,3 +368,15 @@ class Client:
             if v is not None:
                 data[k] = v
         return await self.request("checkin.calendar", data)
+
+    # --- boards --------------------------------------------------------------------
+    async def board(self, group: str | None = None, game: str = "all", period: str = "all",
+                    limit: int = 10, cursor: str | None = None) -> list[BoardEntry]:
+        """The top of a board: a group's (``group``) or the whole app's (``group=None``)."""
+        data: dict[str, Any] = {"game": game, "period": period, "limit": limit}
+        if group is not None:
+            data["group"] = group
+        if cursor is not None:
+            data["cursor"] = cursor
+        reply = await self.request("board.top", data)
+        return [BoardEntry(e["member"], e["score"], e["rank"]) for e in reply["entries"]]
