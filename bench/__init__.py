@@ -1,0 +1,1 @@
+"""Campfire benchmarks: `python -m bench all|fanout|inbound|connections|boards|resume` (see docs/PERFORMANCE.md)."""
