@@ -33,6 +33,7 @@ class JsonPack:
     key_lines: dict[str, int] = field(default_factory=dict)
     items: list[JsonItem] | None = None  # None when there is no "items" array
     problems: list[Problem] = field(default_factory=list)
+    broken: bool = False  # a syntax error: what was read before it is not to be trusted
 
 
 class _NotJson(ValueError):
@@ -90,6 +91,7 @@ def scan(text: str) -> JsonPack:
         out.problems.append(Problem("line", exc.lineno, "json",
                                     f"not valid JSON: {exc.msg} (column {exc.colno}); nothing else was checked"))
         out.items = None
+        out.broken = True
     return out
 
 

@@ -175,8 +175,8 @@ def _load_json(path: Path, kind: str | None, name: str | None, progress: Progres
         return out
     scanned = scan(content)
     out.problems.extend(scanned.problems)
-    if scanned.problems and not scanned.key_lines:
-        return out  # syntax error or not an object: nothing more can be read
+    if scanned.problems and (scanned.broken or not scanned.key_lines):
+        return out  # a syntax error or not an object: nothing more can be read
     env, lines = scanned.envelope, scanned.key_lines
 
     def envelope_problem(key: str, reason: str) -> None:
@@ -223,8 +223,9 @@ def _load_json(path: Path, kind: str | None, name: str | None, progress: Progres
         return out
     if not scanned.items:
         envelope_problem("items", "has no items")
-    validate_kind = out.kind or (kind if isinstance(kind, str) and validator_for(kind) else None) or (
-        file_kind if isinstance(file_kind, str) and validator_for(file_kind) else None)
+    # The file's own kind when a game knows it (checking quiz items as spy pairs tells nobody
+    # anything), else the kind asked for.
+    validate_kind = next((k for k in (file_kind, kind) if isinstance(k, str) and validator_for(k)), None)
     validate = validator_for(validate_kind) if validate_kind else None
     entries = []
     for it in scanned.items:
