@@ -64,8 +64,8 @@ class Settings:
                 raise ConfigFileError(f"'{name}' must be positive")
         if self.frames_per_second <= 0:
             raise ConfigFileError("'frames_per_second' must be positive")
-        if not (0 < self.port < 65536):
-            raise ConfigFileError("'port' must be between 1 and 65535")
+        if not (0 <= self.port < 65536):
+            raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
 
 
 def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:

@@ -49,7 +49,7 @@ class EmbeddedServer:
                  log_level: str = "warning") -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((settings.host, settings.port if settings.port != 8765 else 0))
+        self.sock.bind((settings.host, settings.port))  # port 0: any free port
         self.port = self.sock.getsockname()[1]
         self.settings = settings
         self.app = create_app(settings, clock=clock, store=store)
