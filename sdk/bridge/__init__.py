@@ -1,0 +1,11 @@
+"""The chat bridge: turn group chat into Campfire calls and Campfire events into chat.
+
+See docs/sdk.md ("Chat bridge") for the command table and the templates."""
+from sdk.bridge.commands import COMMANDS, Command, Intent, markdown_table, parse
+from sdk.bridge.core import Bridge
+from sdk.bridge.messages import IncomingMessage, OutgoingMessage
+from sdk.bridge.pacer import Pacer
+from sdk.bridge.templates import DEFAULTS, Templates
+
+__all__ = ["Bridge", "COMMANDS", "Command", "DEFAULTS", "IncomingMessage", "Intent", "OutgoingMessage",
+           "Pacer", "Templates", "markdown_table", "parse"]

@@ -1,0 +1,118 @@
+"""Output pacing: never more than ``rate`` messages a second into one chat, merging the rest.
+
+Chat platforms throttle or ban bots that burst (Telegram: about one message a second per
+group; QQ and WeChat bots get muted). When messages for one chat queue up faster than the
+rate allows, the next send merges everything waiting into one message (up to
+``max_chars``), so a midnight check-in storm becomes a few long messages instead of fifty
+short ones, and nothing is dropped.
+
+Each destination (a group, or one member's DM) has a token bucket: ``burst`` tokens,
+refilled at ``rate`` per second. The clock and the sleep are injected so tests run
+without waiting.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from typing import Awaitable, Callable
+
+from sdk.bridge.messages import OutgoingMessage
+
+log = logging.getLogger("campfire.bridge")
+
+Send = Callable[[OutgoingMessage], Awaitable[None]]
+
+
+class Pacer:
+    def __init__(self, send: Send | None = None, *, rate: float = 1.0, burst: int = 2,
+                 max_chars: int = 1500, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.send = send
+        self.rate = rate
+        self.burst = max(1, burst)
+        self.max_chars = max_chars
+        self.clock = clock
+        self.sleep = sleep
+        self._queues: dict[str, deque[OutgoingMessage]] = {}
+        self._tokens: dict[str, tuple[float, float]] = {}  # destination -> (tokens, at)
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self.sent = 0
+
+    def put(self, message: OutgoingMessage) -> None:
+        key = message.destination
+        self._queues.setdefault(key, deque()).append(message)
+        self._kick(key)
+
+    def start(self, send: Send) -> None:
+        """Begin delivering (messages put before this wait in their queues)."""
+        self.send = send
+        for key in list(self._queues):
+            self._kick(key)
+
+    def pending(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+    async def drain(self) -> None:
+        """Wait until every queued message has been sent (tests, shutdown)."""
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in self._workers.values():
+            task.cancel()
+        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        self._workers.clear()
+
+    # --- internals -----------------------------------------------------------------
+    def _kick(self, key: str) -> None:
+        if self.send is None or key in self._workers or not self._queues.get(key):
+            return
+        task = asyncio.get_running_loop().create_task(self._work(key))
+        self._workers[key] = task
+        task.add_done_callback(lambda _t, k=key: self._done(k))
+
+    def _done(self, key: str) -> None:
+        self._workers.pop(key, None)
+        if self._queues.get(key):
+            self._kick(key)  # something arrived as the worker was finishing
+
+    def _take_token(self, key: str) -> float:
+        """Take a token if one is there (returns 0), else the seconds until one will be."""
+        now = self.clock()
+        tokens, at = self._tokens.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+        if tokens >= 1.0:
+            self._tokens[key] = (tokens - 1.0, now)
+            return 0.0
+        self._tokens[key] = (tokens, now)
+        return (1.0 - tokens) / self.rate
+
+    def _merge(self, queue: deque[OutgoingMessage]) -> OutgoingMessage:
+        first = queue.popleft()
+        parts = [first.text]
+        size = len(first.text)
+        while queue and size + 1 + len(queue[0].text) <= self.max_chars:
+            nxt = queue.popleft()
+            parts.append(nxt.text)
+            size += 1 + len(nxt.text)
+        return OutgoingMessage(first.group, "\n".join(parts), first.member, first.private)
+
+    async def _work(self, key: str) -> None:
+        queue = self._queues[key]
+        while queue:
+            wait = self._take_token(key)
+            if wait > 0:
+                await self.sleep(wait)
+                continue
+            message = self._merge(queue)
+            assert self.send is not None
+            try:
+                await self.send(message)
+                self.sent += 1
+            except Exception:
+                log.exception("sending to %s failed; message dropped", key)
+        self._queues.pop(key, None)

@@ -1,0 +1,170 @@
+"""Events into chat text, through the templates. One function per event that needs more
+than its raw fields; everything else is formatted straight from the event's data."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sdk.bridge.state import GroupState
+from sdk.bridge.templates import Templates
+
+LETTERS = "ABCDEF"
+
+TITLES: dict[str, dict[str, str]] = {
+    "zh": {"quiz": "答题", "spy": "谁是卧底", "song": "猜歌", "checkin": "签到", "all": "总"},
+    "en": {"quiz": "Quiz", "spy": "Who's the Spy", "song": "Guess the Song", "checkin": "Check-in",
+           "all": "Overall"},
+}
+
+# Lobby events every game shares: looked up as "<game>.<kind>" first, then "<kind>".
+SHARED_KINDS = frozenset({"room_created", "player_joined", "player_left", "game_started", "game_over",
+                          "room_closed", "announce"})
+
+
+def title(lang: str, game: str | None) -> str:
+    table = TITLES.get(lang, TITLES["en"])
+    return table.get(game or "", game or "")
+
+
+class Renderer:
+    def __init__(self, templates: Templates) -> None:
+        self.t = templates
+
+    # --- helpers -------------------------------------------------------------------
+    def who(self, lang: str, st: GroupState, player: str) -> str:
+        seat = st.seat_of(player)
+        name = st.name_of(player)
+        if seat is None:
+            return name
+        return self.t.render(lang, "seat", seat=seat, name=name) or name
+
+    def names(self, lang: str, st: GroupState, players: list[str]) -> str:
+        sep = self.t.get(lang, "list_sep") or ", "
+        return sep.join(self.who(lang, st, p) for p in players)
+
+    def seconds(self, st: GroupState, key: str, data: dict[str, Any]) -> Any:
+        return data.get("seconds") or st.config.get(key) or ""
+
+    # --- the entry point -------------------------------------------------------------
+    def render(self, lang: str, st: GroupState, kind: str, data: dict[str, Any]) -> str | None:
+        game = st.game or ""
+        key = f"{game}.{kind}"
+        if not self.t.has(lang, key):
+            if kind not in SHARED_KINDS:
+                return None
+            key = kind
+        special: Callable[[str, GroupState, dict[str, Any]], dict[str, Any]] | None = getattr(
+            self, f"_{game}_{kind}", None) or getattr(self, f"_{kind}", None)
+        fields: dict[str, Any] = {"title": title(lang, game), **{k: v for k, v in data.items()
+                                                                 if isinstance(v, (str, int, float))}}
+        if "player" in data and isinstance(data["player"], str):
+            fields["who"] = self.who(lang, st, data["player"])
+            fields["name"] = st.name_of(data["player"])
+        if special is not None:
+            fields.update(special(lang, st, data))
+        if key == "spy.your_word" and data.get("blank"):
+            key = "spy.your_word_blank"
+        return self.t.render(lang, key, **fields)
+
+    # --- shared --------------------------------------------------------------------
+    def _player_joined(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {"count": data.get("players", len(st.seats))}
+
+    _player_left = _player_joined
+
+    def _game_over(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        players = (data.get("result") or {}).get("players", [])
+        lines = [self.t.render(lang, "ranking_line", rank=p["rank"], who=self.who(lang, st, p["player"]),
+                               name=st.name_of(p["player"]), score=p["score"]) or "" for p in players]
+        return {"ranking": "\n".join(line for line in lines if line)}
+
+    def _announce(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        text = data.get("text")
+        if isinstance(text, dict):
+            text = text.get(lang) or next(iter(text.values()), "")
+        return {"text": text or ""}
+
+    # --- quiz ----------------------------------------------------------------------
+    def _quiz_question(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        choices = data.get("choices") or []
+        lines = [self.t.render(lang, "quiz.choice_line", letter=LETTERS[i], number=i + 1, choice=c) or ""
+                 for i, c in enumerate(choices)]
+        return {"number": data.get("index", 0) + 1, "choices": "".join("\n" + line for line in lines),
+                "seconds": self.seconds(st, "seconds", data)}
+
+    def _quiz_reveal(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        right = data.get("right") or []
+        line = (self.t.render(lang, "quiz.right", names=self.names(lang, st, right)) if right
+                else self.t.render(lang, "quiz.nobody_right"))
+        answer = data.get("answer", "")
+        if data.get("answer_index") is not None:
+            answer = f"{LETTERS[data['answer_index']]}. {answer}"
+        explanation = data.get("explanation") or ""
+        return {"answer": answer, "explanation": f"（{explanation}）" if explanation and lang == "zh"
+                else (f" ({explanation})" if explanation else ""), "right": line or "",
+                "number": data.get("index", 0) + 1}
+
+    # --- spy -----------------------------------------------------------------------
+    def _spy_started(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        counts = data.get("counts", {})
+        return {"count": len(data.get("players", [])), "civilians": counts.get("civilians", 0),
+                "spies": counts.get("spies", 0), "blanks": counts.get("blanks", 0)}
+
+    def _spy_round(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {"order": self.names(lang, st, data.get("order", []))}
+
+    def _spy_turn(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {"seconds": self.seconds(st, "describe_seconds", data)}
+
+    def _spy_vote_open(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {"candidates": self.names(lang, st, data.get("candidates", [])),
+                "seconds": self.seconds(st, "vote_seconds", data)}
+
+    def _spy_vote_result(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        votes = "票" if lang == "zh" else ""
+        parts = [f"{self.who(lang, st, p)} {n}{votes}" for p, n in (data.get("tally") or {}).items() if n]
+        if data.get("abstained"):
+            parts.append(f"弃权 {data['abstained']}" if lang == "zh" else f"abstained {data['abstained']}")
+        sep = self.t.get(lang, "list_sep") or ", "
+        return {"tally": sep.join(parts) or ("无人投票" if lang == "zh" else "no votes")}
+
+    def _spy_pk(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {"names": self.names(lang, st, data.get("players", []))}
+
+    def _spy_eliminated(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        role = data.get("role")
+        role_text = self.t.render(lang, "spy.role", role=self.t.get(lang, f"spy.role.{role}") or role) if role else ""
+        return {"role": role_text or ""}
+
+    def _spy_blank_guess_open(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {"seconds": self.seconds(st, "guess_seconds", data)}
+
+    def _spy_blank_guess_result(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        if lang == "zh":
+            verdict = "对了" if data.get("correct") else ("超时了" if data.get("timed_out") else "错了")
+        else:
+            verdict = "right" if data.get("correct") else ("too late" if data.get("timed_out") else "wrong")
+        return {"verdict": verdict}
+
+    def _spy_finished(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        words = data.get("words") or {}
+        sep = "：" if lang == "zh" else ": "
+        roles = "\n".join(f"{self.who(lang, st, p)}{sep}{self.t.get(lang, f'spy.role.{r}') or r}"
+                          for p, r in (data.get("roles") or {}).items())
+        winner = data.get("winner", "")
+        return {"winner": self.t.get(lang, f"spy.side.{winner}") or winner, "civilian": words.get("civilian") or "",
+                "spy": words.get("spy") or "", "roles": roles}
+
+    # --- song ----------------------------------------------------------------------
+    def _song_round(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        clip = data.get("clip") or data.get("url") or data.get("media") or ""
+        return {"number": data.get("index", 0) + 1, "clip": clip if isinstance(clip, str) else "",
+                "seconds": self.seconds(st, "seconds", data)}
+
+    def _song_reveal(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        right = data.get("right") or data.get("winners") or []
+        line = (self.t.render(lang, "song.right", names=self.names(lang, st, right)) if right
+                else self.t.render(lang, "song.nobody_right"))
+        answer = data.get("answer") or data.get("title") or ""
+        if isinstance(answer, dict):
+            answer = " — ".join(str(v) for v in answer.values() if v)
+        return {"answer": answer, "right": line or ""}

@@ -1,0 +1,96 @@
+"""A quiz run entirely from group chat through the bridge, against a real server."""
+from __future__ import annotations
+
+from server.clock import ManualClock
+
+
+async def test_a_group_opens_joins_starts_and_answers_a_quiz_in_chinese(chat, clock: ManualClock) -> None:
+    await chat.say("alice", "答题")
+    await chat.expect("答题开房啦")
+    await chat.expect("1号Alice 加入")
+    await chat.say("bob", "加入")
+    await chat.expect("2号Bob 加入（2 人）")
+    await chat.say("alice", "开始")
+    await chat.expect("答题开始")
+    for n in range(1, 4):
+        question = await chat.expect(f"第 {n}/3 题")
+        if "\nA. " in question.text:
+            await chat.say("alice", "A")
+            await chat.say("bob", "2")
+        else:
+            await chat.say("alice", "不知道")
+            await chat.say("bob", "随便")
+        await chat.expect("答案：")
+        await clock.advance(3)
+    over = await chat.expect("答题结束")
+    assert "1. " in over.text and "Alice" in over.text and "Bob" in over.text
+
+
+async def test_a_second_answer_is_refused_with_a_reply(chat, clock: ManualClock) -> None:
+    await chat.say("alice", "/quiz")
+    await chat.say("bob", "加入")
+    await chat.expect("2号Bob")
+    await chat.say("alice", "开始")
+    await chat.expect("第 1/3 题")
+    await chat.say("alice", "A")
+    await chat.say("alice", "B")
+    await chat.expect("每题只能答一次")
+
+
+async def test_a_member_outside_the_room_who_answers_a_choice_joins_the_quiz(chat, clock: ManualClock) -> None:
+    await chat.say("alice", "答题")
+    await chat.say("alice", "开始")
+    while True:
+        q = await chat.expect("题（")
+        if "\nA. " in q.text:
+            break
+        await clock.advance(25)
+    await chat.say("carol", "a")
+    await chat.expect("Carol 加入")
+
+
+async def test_chatter_from_a_stranger_during_a_question_is_ignored(chat, bot, clock: ManualClock) -> None:
+    await chat.say("alice", "答题")
+    await chat.say("alice", "开始")
+    await chat.expect("第 1/3 题")
+    replies = await chat.say("dave", "今天天气真好啊")
+    assert replies == []
+    room = chat.bridge.state("g1").room
+    assert [m.player for m in (await bot.room(room)).players] == ["alice"]
+
+
+async def test_a_second_game_cannot_open_while_one_is_live(chat) -> None:
+    await chat.say("alice", "答题")
+    await chat.expect("开房啦")
+    await chat.say("bob", "谁是卧底")
+    await chat.expect("群里已经有一局答题了")
+
+
+async def test_commands_without_a_room_say_how_to_open_one(chat) -> None:
+    await chat.say("alice", "开始")
+    await chat.expect("现在没有开着的游戏")
+
+
+async def test_stop_closes_the_room(chat) -> None:
+    await chat.say("alice", "答题")
+    await chat.expect("开房啦")
+    await chat.say("alice", "结束游戏")
+    await chat.expect("本局已关闭")
+    await chat.say("alice", "答题")
+    await chat.expect("开房啦")
+
+
+async def test_an_english_group_plays_in_english(en_chat, clock: ManualClock) -> None:
+    chat = en_chat
+    await chat.say("alice", "/quiz")
+    await chat.expect("Quiz is open")
+    await chat.say("bob", "/join")
+    await chat.expect("#2 Bob joined")
+    await chat.say("alice", "/start")
+    await chat.expect("Question 1/2")
+    await clock.advance(25)
+    await chat.expect("Answer:")
+    await clock.advance(3)
+    await chat.expect("Question 2/2")
+    await clock.advance(25)
+    await chat.expect("Quiz is over")
