@@ -167,4 +167,64 @@ SPY = SheetSpec(
     field_columns={"words[0]": "word_a", "words[1]": "word_b"},
 )
 
-SPECS: dict[str, SheetSpec] = {spec.kind: spec for spec in (QUIZ, SPY)}
+# --- song ----------------------------------------------------------------------------
+
+_CLIP_SOURCES = ("clip_notes", "clip_url", "clip_file")
+
+
+def _names(row: Row, prefix: str) -> dict[str, str] | None:
+    names = {lang: value for lang in ("zh", "en") if (value := text(row.get(f"{prefix}_{lang}"))) is not None}
+    return names or None
+
+
+def build_song(row: Row) -> Built:
+    item: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    _put(item, "title", _names(row, "title"))
+    _put(item, "artist", _names(row, "artist"))
+    aliases = split_list(row.get("aliases"))
+    if aliases:
+        item["aliases"] = aliases
+    sources = [col for col in _CLIP_SOURCES if text(row.get(col)) is not None]
+    tempo = number(row.get("clip_tempo"))
+    if len(sources) > 1:
+        problems.append(("clip", f"give only one of {', '.join(_CLIP_SOURCES)} (this row has {', '.join(sources)})"))
+    elif sources == ["clip_notes"]:
+        item["clip"] = {"notes": text(row.get("clip_notes"))}
+        _put(item["clip"], "tempo", tempo)
+    elif sources:
+        item["clip"] = {sources[0].removeprefix("clip_"): text(row.get(sources[0]))}
+    if tempo is not None and sources != ["clip_notes"]:
+        problems.append(("clip_tempo", "only goes with clip_notes"))
+    lyrics = split_list(row.get("lyrics"))
+    if lyrics:
+        item["lyrics"] = lyrics
+    _put(item, "category", text(row.get("category")))
+    _put(item, "difficulty", whole(row.get("difficulty")))
+    return item, problems
+
+
+SONG = SheetSpec(
+    kind="song",
+    columns=("id", "title_zh", "title_en", "artist_zh", "artist_en", "aliases", *_CLIP_SOURCES, "clip_tempo",
+             "lyrics", "category", "difficulty"),
+    required=(("title_zh", "title_en"), ("category",), ("difficulty",)),
+    aliases={
+        **_COMMON,
+        "title_zh": ("歌名", "中文歌名", "歌名_中文"),
+        "title_en": ("英文歌名", "歌名_英文"),
+        "artist_zh": ("歌手", "中文歌手", "演唱", "作者"),
+        "artist_en": ("英文歌手",),
+        "clip_notes": ("notes", "音符", "旋律"),
+        "clip_tempo": ("tempo", "速度", "节拍"),
+        "clip_url": ("url", "音频链接", "链接"),
+        "clip_file": ("file", "音频文件", "文件"),
+        "lyrics": ("歌词",),
+    },
+    build=build_song,
+    field_columns={"title.zh": "title_zh", "title.en": "title_en", "artist.zh": "artist_zh",
+                   "artist.en": "artist_en", "clip.notes": "clip_notes", "clip.tempo": "clip_tempo",
+                   "clip.url": "clip_url", "clip.file": "clip_file"},
+)
+
+SPECS: dict[str, SheetSpec] = {spec.kind: spec for spec in (QUIZ, SPY, SONG)}

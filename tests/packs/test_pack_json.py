@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from server.packs import Problem, load_pack
+from server.packs.kinds import validator_for
 
 CONTENT = Path(__file__).resolve().parents[2] / "games" / "content"
 
@@ -153,6 +154,9 @@ def test_spy_items_are_checked_by_the_spy_game(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted(CONTENT.glob("*.json")), ids=lambda p: p.name)
 def test_every_built_in_pack_passes(path: Path) -> None:
+    kind = json.loads(path.read_text(encoding="utf-8"))["kind"]
+    if validator_for(kind) is None:
+        pytest.skip(f"no game module checks '{kind}' items yet")
     pack = load_pack(path)
     assert pack.all_problems() == []
     assert pack.entries
