@@ -722,3 +722,16 @@ def test_validate_item(change: dict, field: str | None) -> None:
 def test_validate_item_reports_every_problem() -> None:
     problems = spy.validate_item({"words": ["a", "a"], "difficulty": 0})
     assert {f for f, _ in problems} == {"id", "lang", "words", "category", "difficulty"}
+
+
+def test_a_game_starts_from_the_builtin_packs() -> None:
+    from games.content import builtin_items
+
+    items = builtin_items("spy")
+    if not items:
+        pytest.skip("no built-in spy packs yet")
+    assert all(spy.validate_item(it) == [] for it in items)
+    for lang in ("zh", "en"):
+        state, events = new(6, content=Content(items=items), lang=lang)
+        chosen = next(it for it in items if it["id"] == state["pair_id"])
+        assert chosen["lang"] == lang and sorted(state["words"].values()) == sorted(chosen["words"])
