@@ -151,8 +151,7 @@ class Bridge:
         if st.live:
             return [self._reply(msg, self.templates.render(lang, "reply.busy", title=title(lang, st.game)))]
         try:
-            room = await self.client.create_room(msg.group, game, config=self.game_config.get(game, {}),
-                                                 lang=lang)
+            room = await self.client.create_room(msg.group, game, config=self._config_for(game, lang), lang=lang)
         except Exception as exc:
             if getattr(exc, "code", None) != "group_busy":
                 raise
@@ -338,6 +337,14 @@ class Bridge:
         return isinstance(value, int) or (isinstance(value, str) and (value in LETTERS or value in choices))
 
     # --- helpers -------------------------------------------------------------------
+    def _config_for(self, game: str, lang: str) -> dict[str, Any]:
+        """The operator's settings for the game; content in the group's language unless
+        they chose otherwise (a Chinese group should not get English questions)."""
+        config = dict(self.game_config.get(game, {}))
+        if game in ("quiz", "spy") and lang in ("zh", "en"):
+            config.setdefault("lang", lang)
+        return config
+
     async def _act(self, st: GroupState, member: str, action: dict[str, Any]) -> None:
         await self.client.act(st.room, action, player=member)
 

@@ -17,12 +17,15 @@ class FakeTime:
     def __init__(self) -> None:
         self.now = 0.0
         self.sleeps: list[float] = []
+        self.gate: asyncio.Event | None = None  # when set up, sleeping waits for it (to let a queue build)
 
     def clock(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
+        if self.gate is not None:
+            await self.gate.wait()
         self.now += seconds
         await asyncio.sleep(0)
 
