@@ -15,6 +15,8 @@ from typing import Any, Sequence
 COMMAND_MODULES: list[str] = [
     "server.cli_apps",
     "server.cli_packs",
+    "server.cli_play",
+    "server.cli_ops",
 ]
 
 

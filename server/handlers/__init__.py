@@ -42,6 +42,7 @@ MODULES: list[str] = [
     "server.handlers.rooms",
     "server.handlers.checkin",
     "server.handlers.misc",
+    "server.handlers.stats",
 ]
 
 

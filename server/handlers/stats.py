@@ -1,0 +1,223 @@
+"""Boards, activity and health over the websocket. The same functions serve REST
+(server/rest_stats.py), so a frame and its REST twin can never disagree.
+
+Tenant wall: every read and write is scoped by ``principal.app``. A player (token holder)
+may read only their own group's boards, activity and health and may not write; app-wide
+boards and operator ops need the app's key.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from server.handlers import Context, handler
+from server.protocol import ProtocolError
+from server.scoring import activity as act
+from server.scoring import health
+from server.scoring.boards import SCOPE_APP, board_id, group_scope
+from server.scoring.periods import group_tz, resolve, valid_period
+from server.store import BoardEntry, BoardOp, ResultRecord
+from server.validate import Field, Id, Int, Schema, Text
+
+if TYPE_CHECKING:
+    from server.auth import Principal
+    from server.services import Services
+
+MAX_TOP = 100
+MAX_WITHIN = 200
+MAX_EVENTS = 1000
+PAST_REPORT = 7 * 86_400.0  # reported activity may be up to a week old ...
+FUTURE_SLACK = 300.0  # ... and at most five minutes ahead of the server's clock
+
+BOARD = dict(group=Id(required=False), game=Text(64, required=False), period=Text(64, required=False))
+
+
+def _member_list(data: dict[str, Any], name: str = "members") -> list[str]:
+    value = data[name]
+    if not all(isinstance(m, str) and 0 < len(m) <= 128 for m in value):
+        raise ProtocolError("invalid_payload", f"'{name}' must be a list of member ids", field=name)
+    return list(value)
+
+
+def own_group(who: "Principal", group: str | None) -> None:
+    """Players read only their own group; app-wide views need the app's key."""
+    if who.is_bot:
+        return
+    if group is None or group != who.group:
+        raise ProtocolError("forbidden", "a member can only read their own group")
+
+
+def require_bot(who: "Principal") -> None:
+    if not who.is_bot:
+        raise ProtocolError("forbidden", "this needs the app's API key")
+
+
+async def _tz(svc: "Services", app: str, group: str | None) -> str:
+    default = getattr(svc.settings, "default_timezone", "Asia/Shanghai")
+    if group is None:
+        return default
+    return group_tz(await svc.store.get_group_settings(app, group), default)
+
+
+async def resolve_board(svc: "Services", who: "Principal", data: dict[str, Any]) -> str:
+    """{group?, game?, period?} -> a board id; no group means the app-wide board."""
+    group = data.get("group")
+    own_group(who, group)
+    game = data.get("game") or "all"
+    period = data.get("period") or "all"
+    if ":" in game or not valid_period(period):
+        raise ProtocolError("invalid_payload", f"no such board period '{period}'" if ":" not in game
+                            else "'game' must not contain ':'", field="period" if ":" not in game else "game")
+    period = resolve(period, svc.clock.now(), await _tz(svc, who.app, group))
+    return board_id(group_scope(group) if group else SCOPE_APP, game, period)
+
+
+def entry(e: BoardEntry | None) -> dict[str, Any] | None:
+    return None if e is None else {"member": e.member, "score": e.score, "rank": e.rank}
+
+
+async def board_top(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    board = await resolve_board(svc, who, data)
+    try:
+        entries, nxt = await svc.store.board_page(who.app, board, data["limit"], data.get("cursor"))
+    except ValueError:
+        raise ProtocolError("invalid_payload", "'cursor' is not a cursor this server gave out", field="cursor") from None
+    return {"board": board, "entries": [entry(e) for e in entries], "next": nxt,
+            "size": await svc.store.board_size(who.app, board)}
+
+
+async def board_rank(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    board = await resolve_board(svc, who, data)
+    return {"board": board, "entry": entry(await svc.store.board_rank(who.app, board, data["member"])),
+            "size": await svc.store.board_size(who.app, board)}
+
+
+async def board_around(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    board = await resolve_board(svc, who, data)
+    entries = await svc.store.board_around(who.app, board, data["member"], data["before"], data["after"])
+    return {"board": board, "entries": [entry(e) for e in entries]}
+
+
+async def board_within(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    board = await resolve_board(svc, who, data)
+    members = _member_list(data)
+    entries = await svc.store.board_within(who.app, board, members)
+    return {"board": board, "entries": [entry(e) for e in entries],
+            "global": [entry(e) for e in await svc.store.board_entries(who.app, board, [e.member for e in entries])]}
+
+
+async def board_op(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """Operator ops as in Nakama: ``best`` keeps the higher, ``set`` overwrites, ``incr``
+    adds. With a ``key`` the op is applied once per key (safe to retry)."""
+    require_bot(who)
+    if data["op"] not in ("best", "set", "incr"):
+        raise ProtocolError("invalid_payload", "'op' must be best, set or incr", field="op")
+    board = await resolve_board(svc, who, data)
+    now = svc.clock.now()
+    key = data.get("key") or uuid.uuid4().hex
+    record = ResultRecord(who.app, f"op:{key}", data.get("group") or "", "op", now,
+                          {"board": board, "member": data["member"], "op": data["op"], "value": data["value"]},
+                          (BoardOp(board, data["member"], data["op"], float(data["value"])),))
+    applied = await svc.store.apply_result(record)
+    return {"board": board, "applied": applied, "entry": entry(await svc.store.board_rank(who.app, board, data["member"]))}
+
+
+async def boards_list(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    group = data.get("group")
+    own_group(who, group)
+    prefix = f"{group_scope(group)}:" if group else (data.get("prefix") or "")
+    return {"boards": await svc.store.list_boards(who.app, prefix)}
+
+
+def _check_events(events: list[Any], now: float) -> list[dict[str, Any]]:
+    out = []
+    for i, e in enumerate(events):
+        where = f"events[{i}]"
+        if not isinstance(e, dict) or e.get("kind") not in act.REPORT_KINDS:
+            raise ProtocolError("invalid_payload", f"{where} needs a kind of {', '.join(act.REPORT_KINDS)}",
+                                field="events")
+        unknown = set(e) - {"kind", "member", "at", "count", "by"}
+        if unknown:
+            raise ProtocolError("invalid_payload", f"{where} has unknown field '{sorted(unknown)[0]}'", field="events")
+        member, at, count, by = e.get("member"), e.get("at"), e.get("count"), e.get("by")
+        if not isinstance(member, str) or not 0 < len(member) <= 128:
+            raise ProtocolError("invalid_payload", f"{where}.member must be a member id", field="events")
+        if at is not None and (not isinstance(at, (int, float)) or isinstance(at, bool)
+                               or not now - PAST_REPORT <= at <= now + FUTURE_SLACK):
+            raise ProtocolError("invalid_payload", f"{where}.at must be epoch seconds within the last 7 days",
+                                field="events")
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10_000):
+            raise ProtocolError("invalid_payload", f"{where}.count must be 1..10000", field="events")
+        if by is not None and (not isinstance(by, str) or not 0 < len(by) <= 128 or e["kind"] != "join"):
+            raise ProtocolError("invalid_payload", f"{where}.by is a member id, on joins only", field="events")
+        out.append(e)
+    return out
+
+
+async def activity_report(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """A bot's batch of ordinary activity; idempotent per (app, batch id)."""
+    require_bot(who)
+    now = svc.clock.now()
+    events = _check_events(data["events"], now)
+    app = await svc.store.get_app(who.app)
+    record = act.report_record(who.app, data["group"], data["batch"], events, now,
+                               await _tz(svc, who.app, data["group"]), app.settings if app else {})
+    return {"batch": data["batch"], "applied": await svc.store.apply_result(record), "events": len(events)}
+
+
+async def activity_top(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    group = data.get("group")
+    own_group(who, group)
+    scope = group_scope(group) if group else SCOPE_APP
+    entries = await svc.store.activity_top(who.app, scope, svc.clock.now(), data["limit"], data["offset"])
+    return {"scope": scope, "entries": [entry(e) for e in entries]}
+
+
+async def activity_member(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    own_group(who, data["group"])
+    e = await svc.store.activity_of(who.app, group_scope(data["group"]), data["member"], svc.clock.now())
+    return {"group": data["group"], "entry": entry(e)}
+
+
+async def group_health(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    own_group(who, data["group"])
+    app = await svc.store.get_app(who.app)
+    settings = app.settings if app else {}
+    facts = await health.load_facts(svc.store, who.app, data["group"], svc.clock.now(),
+                                    await _tz(svc, who.app, data["group"]))
+    return {"group": data["group"], **health.report(facts, health.health_settings(settings))}
+
+
+# --- schemas, shared with REST --------------------------------------------------------
+TOP = Schema(**BOARD, limit=Int(required=False, default=10, min=1, max=MAX_TOP), cursor=Text(200, required=False))
+RANK = Schema(**BOARD, member=Id())
+AROUND = Schema(**BOARD, member=Id(), before=Int(required=False, default=2, min=0, max=50),
+                after=Int(required=False, default=2, min=0, max=50))
+WITHIN = Schema(**BOARD, members=Field(list, max_len=MAX_WITHIN))
+OP = Schema(**BOARD, member=Id(), op=Text(8), value=Field((int, float)), key=Text(128, required=False))
+LIST = Schema(group=Id(required=False), prefix=Text(200, required=False))
+REPORT = Schema(group=Id(), batch=Text(128), events=Field(list, max_len=MAX_EVENTS))
+ACT_TOP = Schema(group=Id(required=False), limit=Int(required=False, default=10, min=1, max=MAX_TOP),
+                 offset=Int(required=False, default=0, min=0))
+ACT_MEMBER = Schema(group=Id(), member=Id())
+HEALTH = Schema(group=Id())
+
+
+def _frame(fn: Any) -> Any:
+    async def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        return await fn(ctx.services, ctx.principal, data)  # type: ignore[no-any-return]
+
+    run.__name__ = fn.__name__
+    return run
+
+
+handler("board.top", TOP)(_frame(board_top))
+handler("board.rank", RANK)(_frame(board_rank))
+handler("board.around", AROUND)(_frame(board_around))
+handler("board.within", WITHIN)(_frame(board_within))
+handler("board.op", OP, bots_only=True)(_frame(board_op))
+handler("board.list", LIST)(_frame(boards_list))
+handler("activity.report", REPORT, bots_only=True)(_frame(activity_report))
+handler("activity.top", ACT_TOP)(_frame(activity_top))
+handler("activity.member", ACT_MEMBER)(_frame(activity_member))
+handler("health.group", HEALTH)(_frame(group_health))
