@@ -16,6 +16,7 @@ COMMAND_MODULES: list[str] = [
     "server.cli_apps",
     "server.cli_packs",
     "server.cli_play",
+    "server.cli_play",
     "server.cli_ops",
 ]
 
