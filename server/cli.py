@@ -16,7 +16,6 @@ COMMAND_MODULES: list[str] = [
     "server.cli_apps",
     "server.cli_packs",
     "server.cli_play",
-    "server.cli_play",
     "server.cli_ops",
 ]
 
