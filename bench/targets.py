@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -26,7 +27,7 @@ class Conn:
     """Per-connection state: pending replies and the event callback."""
     on_event: OnEvent | None = None
     pending: dict[Any, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
-    next_id: int = 1
+    next_id: int = 2  # 1 is the hello
 
 
 def _route_envelope(ws: WSClient, frame: dict[str, Any]) -> None:
@@ -243,7 +244,7 @@ class Campfire(Target):
         self.bot: WSClient | None = None
         self.room: Any = None
         self.tokens: list[str] = []
-        self.group = "bench"
+        self.group = f"bench-{os.urandom(4).hex()}"  # a server may outlive one load run
 
     async def hello_bot(self) -> WSClient:
         ws = await _msgpack_conn(self.port, "/ws", None)
