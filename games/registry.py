@@ -13,6 +13,7 @@ from games.base import Game
 _BUILTIN: dict[str, str] = {
     "quiz": "games.quiz",
     "spy": "games.spy",
+    "song": "games.song",
 }
 _loaded: dict[str, Game] = {}
 
