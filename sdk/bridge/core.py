@@ -38,8 +38,10 @@ class Bridge:
                  game_config: Mapping[str, Mapping[str, Any]] | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 today: Callable[[], tuple[int, int, int]] | None = None) -> None:
+                 today: Callable[[], tuple[int, int, int]] | None = None,
+                 activity: Any = None) -> None:
         self.client = client
+        self.activity = activity  # an ActivityReporter: every message handled is counted
         self.lang = lang
         self.templates = templates if isinstance(templates, Templates) else Templates(templates)
         self.renderer = Renderer(self.templates)
@@ -69,6 +71,8 @@ class Bridge:
         """Act on one group message. Returns the replies it queued (already on their way
         if ``run`` is going)."""
         self.remember(msg)
+        if self.activity is not None:
+            self.activity.message(msg.group, msg.member)
         intent = parse(msg.text)
         try:
             if intent is not None:

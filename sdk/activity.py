@@ -1,0 +1,139 @@
+"""Reporting ordinary group activity (messages, members joining and who invited them) in
+batches, for the activity scores.
+
+A bot sees every message in its groups; sending each one to Campfire would cost a frame per
+message. The reporter counts them instead and flushes every ``interval`` seconds (or when a
+batch fills): one event per member per flush with a ``count``. Each batch gets its id when
+it is cut and keeps it through retries, and the server applies a batch id once, so a flush
+retried after a dropped connection never double-counts.
+
+    reporter = ActivityReporter(client, interval=60)
+    asyncio.create_task(reporter.run())
+    reporter.message(group, member)              # on every group message
+    reporter.joined(group, member, by=inviter)   # on a member joining
+    await reporter.close()                       # final flush
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+log = logging.getLogger("campfire.activity")
+
+MAX_BATCH = 1000  # the server's limit on events per report
+
+
+async def send_report(client: Any, group: str, events: list[dict[str, Any]], batch: str) -> dict[str, Any]:
+    """The one call to the server. Uses ``client.report_activity`` when the SDK has it, else
+    the ``activity.report`` frame directly."""
+    method = getattr(client, "report_activity", None)
+    if method is not None:
+        return await method(group, events, batch)  # type: ignore[no-any-return]
+    return await client.request("activity.report", {"group": group, "batch": batch, "events": events})
+
+
+@dataclass
+class _Pending:
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # member -> event
+    others: list[dict[str, Any]] = field(default_factory=list)
+
+    def size(self) -> int:
+        return len(self.messages) + len(self.others)
+
+    def cut(self) -> list[dict[str, Any]]:
+        events = list(self.messages.values()) + self.others
+        self.messages, self.others = {}, []
+        return events
+
+
+class ActivityReporter:
+    def __init__(self, client: Any, *, interval: float = 60.0, max_batch: int = 500,
+                 clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 batch_prefix: str | None = None) -> None:
+        self.client = client
+        self.interval = interval
+        self.max_batch = min(max_batch, MAX_BATCH)
+        self.clock = clock
+        self.sleep = sleep
+        self.prefix = batch_prefix or secrets.token_hex(6)
+        self._n = 0
+        self._pending: dict[str, _Pending] = {}
+        self._unsent: list[tuple[str, list[dict[str, Any]], str]] = []  # (group, events, batch id)
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    # --- recording -----------------------------------------------------------------
+    def message(self, group: str, member: str, at: float | None = None, count: int = 1) -> None:
+        pending = self._pending.setdefault(group, _Pending())
+        ev = pending.messages.get(member)
+        when = self.clock() if at is None else at
+        if ev is None:
+            pending.messages[member] = {"kind": "message", "member": member, "at": when, "count": count}
+        else:
+            ev["count"] = min(10_000, ev["count"] + count)
+            ev["at"] = max(ev["at"], when)
+        self._maybe_cut(group)
+
+    def joined(self, group: str, member: str, by: str | None = None, at: float | None = None) -> None:
+        ev: dict[str, Any] = {"kind": "join", "member": member, "at": self.clock() if at is None else at}
+        if by:
+            ev["by"] = by
+        self._pending.setdefault(group, _Pending()).others.append(ev)
+        self._maybe_cut(group)
+
+    def left(self, group: str, member: str, at: float | None = None) -> None:
+        self._pending.setdefault(group, _Pending()).others.append(
+            {"kind": "leave", "member": member, "at": self.clock() if at is None else at})
+        self._maybe_cut(group)
+
+    def pending(self) -> int:
+        return sum(p.size() for p in self._pending.values()) + sum(len(e) for _, e, _ in self._unsent)
+
+    # --- flushing ------------------------------------------------------------------
+    def _cut(self, group: str) -> None:
+        pending = self._pending.get(group)
+        if pending and pending.size():
+            self._n += 1
+            self._unsent.append((group, pending.cut(), f"{self.prefix}-{self._n}"))
+
+    def _maybe_cut(self, group: str) -> None:
+        if self._pending[group].size() >= self.max_batch:
+            self._cut(group)
+
+    async def flush(self) -> int:
+        """Send everything recorded so far. Returns how many batches went out; a batch that
+        fails stays queued (with its id) for the next flush."""
+        async with self._lock:
+            for group in list(self._pending):
+                self._cut(group)
+            sent = 0
+            while self._unsent:
+                group, events, batch = self._unsent[0]
+                try:
+                    await send_report(self.client, group, events, batch)
+                except Exception as exc:
+                    code = getattr(exc, "code", None)
+                    if code in ("invalid_payload", "forbidden"):
+                        log.error("activity batch %s rejected (%s); dropping it", batch, exc)
+                        self._unsent.pop(0)
+                        continue
+                    log.warning("activity batch %s not sent (%s); will retry", batch, exc)
+                    break
+                self._unsent.pop(0)
+                sent += 1
+            return sent
+
+    async def run(self) -> None:
+        """Flush every ``interval`` seconds until ``close``."""
+        while not self._closed:
+            await self.sleep(self.interval)
+            await self.flush()
+
+    async def close(self) -> None:
+        self._closed = True
+        await self.flush()
