@@ -398,12 +398,18 @@ class SqliteStore(Store):
                              (app, board, member)).fetchone()
             if not row:
                 return None
-            ahead = db.execute(
-                "SELECT COUNT(*) FROM board_scores WHERE app = ? AND board = ? AND "
-                "(score > ? OR (score = ? AND reached < ?))", (app, board, row[0], row[0], row[1])).fetchone()[0]
-            return BoardEntry(member, row[0], ahead + 1)
+            return BoardEntry(member, row[0], self._ahead(db, app, board, row[0], row[1]) + 1)
 
         return await self._run(run)
+
+    @staticmethod
+    def _ahead(db: sqlite3.Connection, app: str, board: str, score: float, reached: int) -> int:
+        """Entries ranked above (score, reached): two range counts on the board index (one
+        query with OR would scan the whole board)."""
+        return int(db.execute(
+            "SELECT (SELECT COUNT(*) FROM board_scores WHERE app = ?1 AND board = ?2 AND score > ?3) + "
+            "(SELECT COUNT(*) FROM board_scores WHERE app = ?1 AND board = ?2 AND score = ?3 AND reached < ?4)",
+            (app, board, score, reached)).fetchone()[0])
 
     async def board_size(self, app: str, board: str) -> int:
         row = await self._run(lambda db: db.execute(
@@ -421,10 +427,7 @@ class SqliteStore(Store):
             found.sort(key=lambda t: (-t[0], t[1]))
             out = []
             for score, reached, m in found:
-                ahead = db.execute(
-                    "SELECT COUNT(*) FROM board_scores WHERE app = ? AND board = ? AND "
-                    "(score > ? OR (score = ? AND reached < ?))", (app, board, score, score, reached)).fetchone()[0]
-                out.append(BoardEntry(m, score, ahead + 1))
+                out.append(BoardEntry(m, score, self._ahead(db, app, board, score, reached) + 1))
             return out
 
         return await self._run(run)
