@@ -1,0 +1,120 @@
+"""The NoneBot2 example plugin, loaded by NoneBot itself, fed OneBot v11 group messages
+through NoneBot's own event handling, against a real Campfire server.
+
+(This is what nonebug does; we do it by hand because nonebug's pytest plugin initialises
+NoneBot for every test in the session, not just these.)"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+import time
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+
+pytest.importorskip("nonebot")
+pytest.importorskip("nonebot.adapters.onebot.v11")
+
+import nonebot  # noqa: E402
+from nonebot.adapters.onebot.v11 import Adapter, Bot, GroupMessageEvent, Message  # noqa: E402
+from nonebot.adapters.onebot.v11.event import Sender  # noqa: E402
+from nonebot.message import handle_event  # noqa: E402
+
+from conftest import Outbox, Sent, play_quiz  # noqa: E402
+
+PLUGIN = Path(__file__).resolve().parents[2] / "examples" / "nonebot2" / "campfire_plugin"
+GROUP = 424242
+NAMES = {"111": "Alice", "222": "Bob"}
+
+
+class RecordingAdapter(Adapter):
+    """The OneBot v11 adapter with its transport replaced: API calls land in an Outbox."""
+
+    outbox: Outbox | None = None
+    _ids = itertools.count(1)
+
+    async def _call_api(self, bot: Bot, api: str, **data: Any) -> Any:
+        if api in ("send_group_msg", "send_private_msg") and self.outbox is not None:
+            private = api == "send_private_msg"
+            chat = str(data["user_id"] if private else data["group_id"])
+            await self.outbox.add(Sent(chat, str(data["message"]), private))
+        return {"message_id": next(self._ids)}
+
+    @classmethod
+    def get_name(cls) -> str:
+        return "OneBot V11"
+
+
+def _setup_nonebot_once() -> None:
+    try:
+        nonebot.get_driver()
+    except ValueError:
+        nonebot.init(driver="~none")
+        nonebot.get_driver().register_adapter(RecordingAdapter)
+        nonebot.load_plugin(PLUGIN)
+
+
+@contextlib.asynccontextmanager
+async def onebot(url: str, key: str) -> AsyncIterator[tuple[Bot, Outbox]]:
+    _setup_nonebot_once()
+    driver = nonebot.get_driver()
+    for name, value in (("campfire_url", url), ("campfire_key", key), ("campfire_rate", 1000.0),
+                        ("campfire_burst", 1000)):
+        setattr(driver.config, name, value)
+    adapter = next(a for a in driver._adapters.values() if isinstance(a, RecordingAdapter))
+    outbox = Outbox()
+    RecordingAdapter.outbox = outbox
+    bot = Bot(adapter, "10000")
+    await driver._lifespan.startup()
+    driver._bot_connect(bot)
+    try:
+        yield bot, outbox
+    finally:
+        driver._bot_disconnect(bot)
+        await driver._lifespan.shutdown()
+
+
+_message_ids = itertools.count(1)
+
+
+def group_message(member: str, text: str) -> GroupMessageEvent:
+    return GroupMessageEvent(
+        time=int(time.time()), self_id=10000, post_type="message", sub_type="normal",
+        user_id=int(member), message_type="group", message_id=next(_message_ids),
+        message=Message(text), original_message=Message(text), raw_message=text, font=0,
+        sender=Sender(user_id=int(member), nickname=NAMES.get(member, member), card=""),
+        to_me=False, group_id=GROUP)
+
+
+async def test_a_whole_quiz_and_a_checkin_in_a_qq_group_through_nonebot(server, clock, app_key) -> None:
+    async with onebot(server.url, app_key) as (bot, outbox):
+        async def say(member: str, text: str) -> None:
+            await handle_event(bot, group_message(member, text))
+
+        final = await play_quiz(say, outbox, clock, questions=5)
+        assert final.chat == str(GROUP)
+        assert "Alice" in final.text and "Bob" in final.text
+
+        await say("111", "签到")
+        reply = await outbox.expect("Alice：签到成功")
+        assert reply.chat == str(GROUP)
+        await say("222", "签到")
+        await outbox.expect("Bob：签到成功")
+
+
+async def test_spy_words_go_out_as_private_messages_through_onebot(server, clock, app_key) -> None:
+    async with onebot(server.url, app_key) as (bot, outbox):
+        async def say(member: str, text: str) -> None:
+            await handle_event(bot, group_message(member, text))
+
+        await say("111", "谁是卧底")
+        for m in ("222", "333", "444"):
+            await say(m, "加入")
+        await outbox.expect("4号")
+        await say("111", "开始")
+        await outbox.expect("词已私聊发给各位")
+        await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
+        words = {s.chat: s.text for s in outbox.sent if s.private}
+        assert set(words) == {"111", "222", "333", "444"}
+        assert all("你的词是" in t or "你是白板" in t for t in words.values())
