@@ -21,7 +21,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot, GroupMessageEvent, Message
 from nonebot.adapters.onebot.v11.event import Sender  # noqa: E402
 from nonebot.message import handle_event  # noqa: E402
 
-from conftest import Outbox, Sent, play_quiz  # noqa: E402
+from example_helpers import Outbox, Sent, play_quiz  # noqa: E402
 
 PLUGIN = Path(__file__).resolve().parents[2] / "examples" / "nonebot2" / "campfire_plugin"
 GROUP = 424242

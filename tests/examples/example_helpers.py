@@ -1,4 +1,4 @@
-"""Shared by the example tests: where a framework's outgoing messages are collected, and a
+"""Shared by the example tests (imported by name; not a conftest, so no clash with others): where a framework's outgoing messages are collected, and a
 quiz driven by reading them."""
 from __future__ import annotations
 
