@@ -541,3 +541,63 @@ def test_state_survives_msgpack_and_json_round_trips() -> None:
     a = song.act(copy.deepcopy(state), "ann", {"answer": current(state)["title"]["zh"]}, T0 + 12)
     b = song.act(restored, "ann", {"answer": current(state)["title"]["zh"]}, T0 + 12)
     assert isinstance(a, Step) and isinstance(b, Step) and a.events == b.events
+
+
+# --- serving clips (server.media) -------------------------------------------------------
+
+
+def _client(data_dir: Path) -> Any:
+    import httpx
+    from starlette.applications import Starlette
+
+    from server.media import media_routes
+
+    app = Starlette(routes=media_routes(str(data_dir)))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def test_a_clip_is_rendered_on_first_request_and_served_as_wav(tmp_path: Path) -> None:
+    demo = builtin_items("song")[0]
+    client = _client(tmp_path)
+    target = tmp_path / "media" / "songs" / f"{demo['id']}.wav"
+    assert not target.exists()
+    response = await client.get(f"/media/songs/{demo['id']}.wav")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "audio/wav"
+    assert response.content == target.read_bytes() == render_wav(demo["clip"]["notes"], demo["clip"]["tempo"])
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []
+    mtime = target.stat().st_mtime_ns
+    assert (await client.get(f"/media/songs/{demo['id']}.wav")).status_code == 200
+    assert target.stat().st_mtime_ns == mtime  # served from disk, not rendered again
+
+
+@pytest.mark.parametrize("song_id", ["nope", "..", "s999", "%2e%2e"])
+async def test_unknown_songs_get_a_404_with_a_stable_code(tmp_path: Path, song_id: str) -> None:
+    response = await _client(tmp_path).get(f"/media/songs/{song_id}.wav")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_song"
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.wav"))
+
+
+async def test_a_path_with_a_slash_matches_no_clip(tmp_path: Path) -> None:
+    assert (await _client(tmp_path).get("/media/songs/..%2f..%2fsecret.wav")).status_code == 404
+
+
+def test_a_stale_clip_is_rendered_again(tmp_path: Path) -> None:
+    from server.media import ensure_clip
+
+    demo = builtin_items("song")[1]
+    path = ensure_clip(tmp_path, demo["id"])
+    assert path is not None
+    path.write_bytes(b"old")
+    path.with_name(path.name + ".key").write_text("another melody", encoding="ascii")
+    assert ensure_clip(tmp_path, demo["id"]) == path
+    assert path.read_bytes() == render_wav(demo["clip"]["notes"], demo["clip"]["tempo"])
+
+
+def test_render_all_prerenders_every_demo_clip(tmp_path: Path) -> None:
+    from server.media import render_all
+
+    paths = render_all(tmp_path)
+    assert sorted(p.stem for p in paths) == sorted(it["id"] for it in builtin_items("song"))
+    assert all(p.stat().st_size > 44 for p in paths)
