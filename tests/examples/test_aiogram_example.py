@@ -1,0 +1,109 @@
+"""The aiogram example: Telegram updates fed to aiogram's own Dispatcher (feed_update), the
+Bot's HTTP session replaced by one that records send_message calls, against a real
+Campfire server."""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import itertools
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("aiogram")
+
+from aiogram import Bot  # noqa: E402
+from aiogram.client.session.base import BaseSession  # noqa: E402
+from aiogram.methods import SendMessage, TelegramMethod  # noqa: E402
+from aiogram.types import Chat, Message, Update, User  # noqa: E402
+
+from example_helpers import Outbox, Sent, play_quiz  # noqa: E402
+from sdk import Client  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "aiogram" / "campfire_bot.py"
+GROUP_ID = -1001234567890
+USERS = {"111": "Alice", "222": "Bob", "333": "Carol", "444": "Dave"}
+
+
+def _load_example() -> Any:
+    spec = importlib.util.spec_from_file_location("campfire_aiogram_example", EXAMPLE)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class RecordingSession(BaseSession):
+    """Stands in for Telegram's HTTP API: send_message calls land in an Outbox."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__()
+        self.outbox = outbox
+        self.ids = itertools.count(1)
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        if isinstance(method, SendMessage):
+            private = int(method.chat_id) > 0
+            await self.outbox.add(Sent(str(method.chat_id), method.text, private))
+            return Message(message_id=next(self.ids), date=datetime.now(timezone.utc),
+                           chat=Chat(id=int(method.chat_id), type="private" if private else "supergroup"),
+                           text=method.text)
+        raise AssertionError(f"unexpected Telegram call {type(method).__name__}")
+
+    async def close(self) -> None:
+        pass
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+_updates = itertools.count(1)
+
+
+def group_update(member: str, text: str) -> Update:
+    n = next(_updates)
+    return Update(update_id=n, message=Message(
+        message_id=n, date=datetime.now(timezone.utc),
+        chat=Chat(id=GROUP_ID, type="supergroup", title="Campfire test"),
+        from_user=User(id=int(member), is_bot=False, first_name=USERS.get(member, member)),
+        text=text))
+
+
+@pytest.fixture
+async def telegram(server, app_key):
+    example = _load_example()
+    outbox = Outbox()
+    bot = Bot("42:TEST", session=RecordingSession(outbox))
+    async with Client(server.url, app_key) as client:
+        dp, bridge = example.build(bot, client, lang="zh", rate=1000.0, burst=1000)
+        relay = asyncio.create_task(bridge.run(example.sender(bot)))
+
+        async def say(member: str, text: str) -> None:
+            await dp.feed_update(bot, group_update(member, text))
+
+        yield say, outbox
+        relay.cancel()
+        await bridge.close()
+
+
+async def test_a_whole_quiz_and_a_checkin_in_a_telegram_group_through_aiogram(telegram, clock) -> None:
+    say, outbox = telegram
+    final = await play_quiz(say, outbox, clock, open_word="/quiz@campfire_bot", join_word="/join",
+                            start_word="/start", questions=5)
+    assert final.chat == str(GROUP_ID)
+    assert "Alice" in final.text and "Bob" in final.text
+    await say("111", "/checkin")
+    assert (await outbox.expect("Alice：签到成功")).chat == str(GROUP_ID)
+
+
+async def test_spy_words_are_sent_to_each_members_private_chat(telegram, clock) -> None:
+    say, outbox = telegram
+    await say("111", "谁是卧底")
+    for m in ("222", "333", "444"):
+        await say(m, "加入")
+    await outbox.expect("4号Dave")
+    await say("111", "开始")
+    await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
+    assert {s.chat for s in outbox.sent if s.private} == set(USERS)
