@@ -144,7 +144,8 @@ def validate_item(item: Mapping[str, Any]) -> list[tuple[str, str]]:
                 problems.append((f"{key}.aliases", "must be a list of non-empty strings"))
 
     names_block("title", allow_aliases=False)
-    names_block("artist", allow_aliases=True)
+    if "artist" in item:  # optional for an app's own songs: then there is no artist credit or hint
+        names_block("artist", allow_aliases=True)
 
     aliases = item.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and fold(a) for a in aliases):
@@ -192,8 +193,9 @@ def _clip_problems(clip: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [(f"clip.{k}", "unknown field") for k in extra]
     if form == "notes":
         tempo = clip.get("tempo")
-        if isinstance(tempo, bool) or not isinstance(tempo, int) or not MIN_TEMPO <= tempo <= MAX_TEMPO:
-            return [("clip.tempo", f"must be an integer from {MIN_TEMPO} to {MAX_TEMPO} (quarter notes a minute)")]
+        if (isinstance(tempo, bool) or not isinstance(tempo, (int, float))
+                or not MIN_TEMPO <= tempo <= MAX_TEMPO):
+            return [("clip.tempo", f"must be a number from {MIN_TEMPO} to {MAX_TEMPO} (quarter notes a minute)")]
         try:
             seconds = clip_seconds(parse(clip["notes"]), tempo)
         except MelodyError as e:
@@ -242,7 +244,7 @@ def _pick_songs(config: Mapping[str, Any], content: Content, rng: Rng) -> list[d
 
 def _copy_song(item: Mapping[str, Any]) -> dict[str, Any]:
     """A plain copy kept in the state, so a restored room reveals the same song."""
-    artist = item["artist"]
+    artist = item.get("artist") or {}
     song: dict[str, Any] = {
         "id": item["id"],
         "title": {k: item["title"][k] for k in ("zh", "en") if item["title"].get(k)},
@@ -297,7 +299,7 @@ def build_hints(song: Mapping[str, Any]) -> list[dict[str, Any]]:
     hints: list[dict[str, Any]] = []
     if song["traditional"]:
         hints.append({"kind": "traditional", "zh": "这是一首传统民歌/民间曲调", "en": "a traditional tune"})
-    else:
+    elif song["artist"]:
         artist = song["artist"]
         hints.append({"kind": "artist_initial",
                       **{k: unicodedata.normalize("NFKC", v).strip()[0].upper() for k, v in artist.items()}})

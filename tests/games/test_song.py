@@ -111,7 +111,7 @@ def test_validate_item_reports_every_problem() -> None:
     [({"notes": "C4", "tempo": 120}, "clip.notes"),                 # 0.5 s: too short
      ({"notes": "C4/1 " * 9, "tempo": 60}, "clip.notes"),           # 36 s: too long
      ({"notes": "C4 D4 E4 F4 G4", "tempo": 10}, "clip.tempo"),
-     ({"notes": "C4 D4 E4 F4 G4", "tempo": 120.5}, "clip.tempo"),
+     ({"notes": "C4 D4 E4 F4 G4", "tempo": "120"}, "clip.tempo"),
      ({"notes": "C4", "tempo": 120, "url": "/a.wav"}, "clip"),
      ({"url": "ftp://x/a.wav"}, "clip.url"),
      ({"file": ""}, "clip.file"),
@@ -120,6 +120,16 @@ def test_validate_item_reports_every_problem() -> None:
 def test_validate_item_checks_the_clip(clip: dict[str, Any], field: str) -> None:
     bad = dict(ODE, clip=clip)
     assert field in {f for f, _ in song.validate_item(bad)}
+
+
+def test_an_apps_song_may_leave_out_the_artist_and_use_a_float_tempo() -> None:
+    bare = {k: v for k, v in ODE.items() if k != "artist"}
+    bare["clip"] = {"notes": "C4 D4 E4 F4 G4/2 G4/2", "tempo": 120.0}
+    assert song.validate_item(bare) == []
+    state = play([bare], rounds=1).state
+    assert [h["kind"] for h in state["hints"]] == ["length", "initials", "lyric"]
+    assert isinstance(song.act(state, "ann", {"answer": "Beethoven"}, T0 + 1), Refusal)
+    assert kinds(song.act(state, "ann", {"answer": "Ode to Joy"}, T0 + 2))[0] == "reveal"
 
 
 def test_operator_clips_by_url_or_file_are_valid() -> None:
