@@ -39,12 +39,12 @@ class Bridge:
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  today: Callable[[], tuple[int, int, int]] | None = None,
-                 activity: Any = None) -> None:
+                 activity: Any = None, media_base: str | None = None) -> None:
         self.client = client
         self.activity = activity  # an ActivityReporter: every message handled is counted
         self.lang = lang
         self.templates = templates if isinstance(templates, Templates) else Templates(templates)
-        self.renderer = Renderer(self.templates)
+        self.renderer = Renderer(self.templates, media_base)
         self.pacer = Pacer(rate=rate, burst=burst, max_chars=max_chars, clock=clock, sleep=sleep)
         self.game_config = {k: dict(v) for k, v in (game_config or {}).items()}
         self.groups: dict[str, GroupState] = {}
@@ -108,13 +108,20 @@ class Bridge:
         if to == "bots":
             return []
         lang = self.lang_of(group)
-        text = self.renderer.render(lang, st, event.kind, event.data)
+        kind = event.kind
+        if kind == "player_joined" and st.status == "playing":
+            kind = "late_joined"  # joining by answering: quieter (silent in song by default)
+        text = self.renderer.render(lang, st, kind, event.data)
         if not text:
             return []
+        attachment = None
+        clip = event.data.get("clip") if st.game == "song" and kind == "round" else None
+        if isinstance(clip, dict) and isinstance(clip.get("url"), str):
+            attachment = self.renderer.media_url(clip["url"])
         if isinstance(to, (list, tuple)):
             out = [OutgoingMessage(group, text, member=p, private=True) for p in to]
         else:
-            out = [OutgoingMessage(group, text)]
+            out = [OutgoingMessage(group, text, attachment=attachment)]
         for m in out:
             self.pacer.put(m)
         return out
@@ -229,6 +236,13 @@ class Bridge:
         await self._act(st, msg.member, {"vote": None})
         return []
 
+    async def _do_skip(self, msg: IncomingMessage, arg: str | None) -> list[OutgoingMessage]:
+        st = await self._need_room(msg)
+        if st is None:
+            return [self._no_room(msg)]
+        await self._act(st, msg.member, {"skip": True})
+        return []
+
     async def _do_guess(self, msg: IncomingMessage, arg: str | None) -> list[OutgoingMessage]:
         st = await self._need_room(msg)
         if st is None:
@@ -304,8 +318,8 @@ class Bridge:
         if st.game in ("quiz", "song") and st.phase == "question":
             answer = self._answer_value(st, text)
             if msg.member not in st.players():
-                if not self._clearly_an_answer(st, text):
-                    return []
+                if st.game == "quiz" and not self._clearly_an_answer(st, text):
+                    return []  # in song everyone shouts titles: any line joins
                 await self.client.join(st.room, player=msg.member, name=msg.name)  # quiz takes late joiners
             await self._act(st, msg.member, {"answer": answer})
         elif st.game == "spy" and st.phase == "describe" and st.turn == msg.member:

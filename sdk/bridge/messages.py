@@ -30,6 +30,7 @@ class OutgoingMessage:
     text: str
     member: str | None = None
     private: bool = False
+    attachment: str | None = None  # a media URL to send along (a song clip); never merged away
 
     @property
     def destination(self) -> str:

@@ -95,11 +95,12 @@ class Pacer:
         first = queue.popleft()
         parts = [first.text]
         size = len(first.text)
-        while queue and size + 1 + len(queue[0].text) <= self.max_chars:
+        while (first.attachment is None and queue and queue[0].attachment is None
+               and size + 1 + len(queue[0].text) <= self.max_chars):
             nxt = queue.popleft()
             parts.append(nxt.text)
             size += 1 + len(nxt.text)
-        return OutgoingMessage(first.group, "\n".join(parts), first.member, first.private)
+        return OutgoingMessage(first.group, "\n".join(parts), first.member, first.private, first.attachment)
 
     async def _work(self, key: str) -> None:
         queue = self._queues[key]

@@ -11,12 +11,12 @@ LETTERS = "ABCDEF"
 
 TITLES: dict[str, dict[str, str]] = {
     "zh": {"quiz": "答题", "spy": "谁是卧底", "song": "猜歌", "checkin": "签到", "all": "总"},
-    "en": {"quiz": "Quiz", "spy": "Who's the Spy", "song": "Guess the Song", "checkin": "Check-in",
+    "en": {"quiz": "Quiz", "spy": "Who's the Spy", "song": "Name That Tune", "checkin": "Check-in",
            "all": "Overall"},
 }
 
 # Lobby events every game shares: looked up as "<game>.<kind>" first, then "<kind>".
-SHARED_KINDS = frozenset({"room_created", "player_joined", "player_left", "game_started", "game_over",
+SHARED_KINDS = frozenset({"room_created", "player_joined", "late_joined", "player_left", "game_started", "game_over",
                           "room_closed", "announce"})
 
 
@@ -26,8 +26,15 @@ def title(lang: str, game: str | None) -> str:
 
 
 class Renderer:
-    def __init__(self, templates: Templates) -> None:
+    def __init__(self, templates: Templates, media_base: str | None = None) -> None:
         self.t = templates
+        self.media_base = media_base.rstrip("/") if media_base else None
+
+    def media_url(self, url: str) -> str:
+        """Server-relative media paths ("/media/songs/x.wav") made absolute for chat."""
+        if url.startswith("/") and self.media_base:
+            return self.media_base + url
+        return url
 
     # --- helpers -------------------------------------------------------------------
     def who(self, lang: str, st: GroupState, player: str) -> str:
@@ -70,6 +77,7 @@ class Renderer:
         return {"count": data.get("players", len(st.seats))}
 
     _player_left = _player_joined
+    _late_joined = _player_joined
 
     def _game_over(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
         players = (data.get("result") or {}).get("players", [])
@@ -156,15 +164,34 @@ class Renderer:
 
     # --- song ----------------------------------------------------------------------
     def _song_round(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
-        clip = data.get("clip") or data.get("url") or data.get("media") or ""
-        return {"number": data.get("index", 0) + 1, "clip": clip if isinstance(clip, str) else "",
-                "seconds": self.seconds(st, "seconds", data)}
+        clip = data.get("clip") or {}
+        url = clip.get("url") if isinstance(clip, dict) else None
+        return {"number": data.get("index", 0) + 1, "clip": self.media_url(url) if url else "",
+                "seconds": self.seconds(st, "round_seconds", data)}
+
+    def _song_hint(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        value = data.get(lang) or data.get("text") or data.get("en") or data.get("zh") or ""
+        hint = self.t.render(lang, f"song.hint.{data.get('kind')}", value=value) or value
+        return {"hint": hint}
+
+    def _song_skip_vote(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
+        return {}
 
     def _song_reveal(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
-        right = data.get("right") or data.get("winners") or []
-        line = (self.t.render(lang, "song.right", names=self.names(lang, st, right)) if right
-                else self.t.render(lang, "song.nobody_right"))
-        answer = data.get("answer") or data.get("title") or ""
-        if isinstance(answer, dict):
-            answer = " — ".join(str(v) for v in answer.values() if v)
-        return {"answer": answer, "right": line or ""}
+        def pick(names: Any) -> str:
+            if not isinstance(names, dict):
+                return str(names or "")
+            first = names.get(lang) or names.get("en") or names.get("zh") or ""
+            other = next((v for k, v in names.items() if v and v != first), None)
+            return f"{first} ({other})" if other else first
+
+        winner = data.get("winner")
+        if winner:
+            right = self.t.render(lang, "song.right", who=self.who(lang, st, winner), points=data.get("points", 0))
+        elif data.get("reason") == "skipped":
+            right = self.t.render(lang, "song.skipped")
+        else:
+            right = self.t.render(lang, "song.nobody_right")
+        artist = "" if data.get("traditional") else pick(data.get("artist"))
+        sep = " — " if artist else ""
+        return {"answer": pick(data.get("title")), "artist": f"{sep}{artist}", "right": right or ""}

@@ -45,8 +45,8 @@ async def test_a_member_outside_the_room_who_answers_a_choice_joins_the_quiz(cha
         if "\nA. " in q.text:
             break
         await clock.advance(25)
-    await chat.say("carol", "a")
-    await chat.expect("Carol 加入")
+    await chat.say("carol", "a")  # a stranger answering a choice joins the running quiz
+    await chat.expect("2号Carol 中途加入")
 
 
 async def test_chatter_from_a_stranger_during_a_question_is_ignored(chat, bot, clock: ManualClock) -> None:
