@@ -52,6 +52,7 @@ MEDIA_PREFIX = "/media/songs/"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 TRADITIONAL_ZH = ("民歌", "民谣", "童谣", "传统")
 MASK = "＊"
+SKIP_WORDS = frozenset({"跳过", "skip", "pass", "下一首", "换一首"})
 
 meta = GameMeta(
     name="song",
@@ -391,7 +392,7 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
         return refuse("not_a_player", "join the game to answer")
     if not isinstance(action, Mapping):
         return refuse("invalid_action", "send {'answer': text} or {'skip': true}")
-    if action.get("skip") is True and "answer" not in action:
+    if (action.get("skip") is True or action.get("type") == "skip") and "answer" not in action:
         return _vote_skip(state, player, now)
     given = action.get("answer")
     if not isinstance(given, str) or not given.strip():
@@ -427,6 +428,8 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
         # Who earned it and how much, but not the name: that waits for the reveal.
         return Step(state, [Event("artist_credit", {"index": state["index"], "player": player,
                                                     "points": points, "score": state["scores"][player]})])
+    if fold(given) in SKIP_WORDS:
+        return _vote_skip(state, player, now)  # typed in chat: "跳过" is a vote, not a guess
     return refuse("wrong_answer", "that is not it")
 
 

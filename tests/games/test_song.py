@@ -367,6 +367,16 @@ def test_more_than_half_of_the_players_voting_skip_ends_the_round() -> None:
     assert all(v == 0 for v in state["scores"].values())
 
 
+def test_typing_skip_in_chat_is_a_vote_unless_it_is_the_title() -> None:
+    state = play([ODE, ELISE], rounds=2).state
+    assert kinds(song.act(state, "ann", {"answer": "跳过"}, T0 + 1)) == ["skip_vote"]
+    assert kinds(song.act(state, "bob", {"answer": "Skip!"}, T0 + 1)) == ["skip_vote"]
+    assert kinds(song.act(state, "cat", {"type": "skip"}, T0 + 1)) == ["reveal"]
+    titled = item("x9", "跳过", "Skip")
+    state = play([titled], rounds=1).state
+    assert song.act(state, "ann", {"answer": "skip"}, T0 + 1).events[0].data["winner"] == "ann"
+
+
 def test_skip_votes_reset_each_round() -> None:
     state = play([ODE, ELISE], rounds=2, reveal_seconds=0).state
     song.act(state, "ann", {"skip": True}, T0 + 1)
