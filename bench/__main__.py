@@ -28,15 +28,15 @@ def profile_for(args: argparse.Namespace) -> dict[str, Any]:
     q = args.quick
     return {
         "fanout": {"sizes": args.sizes or [10, 100, 1000],
-                   "max_deliveries": 20_000 if q else 150_000,
+                   "max_deliveries": 40_000 if q else 150_000,
                    "paced_deliveries": 10_000 if q else 60_000,
-                   "paced_rate": args.rate, "window": 20, "max_seconds": 10 if q else 30},
+                   "paced_rate": args.rate, "window": 50, "max_seconds": 10 if q else 30},
         "inbound": {"rooms": 100, "room_size": 10, "questions": 10 if q else 50,
                     "max_seconds": 20 if q else 60},
         "connections": {"levels": [1000] if q else [1000, 5000, 10000], "settle_seconds": 0.5 if q else 2.0,
                         "hold_seconds": 1.0 if q else 25.0, "concurrency": 100},
-        "resume": {"members": 500 if q else 2000, "rate": 100, "live_seconds": 0.5 if q else 1.0,
-                   "down_seconds": 0.5 if q else 1.0, "after_seconds": 0.5 if q else 1.0, "max_seconds": 30},
+        "resume": {"members": 500 if q else 2000, "rate": 5, "live_seconds": 1.0 if q else 2.0,
+                   "down_seconds": 1.0 if q else 2.0, "after_seconds": 1.0 if q else 2.0, "max_seconds": 60},
     }
 
 
@@ -123,7 +123,7 @@ def part_resume(args: argparse.Namespace, prof: dict[str, Any], log: Any) -> dic
     def body(server: harness.Server) -> dict[str, Any]:
         r = harness.run_load(server, "resume", p, 300)
         return {k: r[k] for k in ("all_back_s", "caught_up_s", "missed", "duplicated", "not_caught_up",
-                                  "events_sent", "seqs", "members")}
+                                  "dropped_again", "events_sent", "seqs", "members")}
     servers = [s for s in args.servers if s == "campfire"]
     return {"params": p, "runs": runs(servers, args.repeats, body, log)}
 
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=int, default=10_000, help="offered deliveries/s for the latency runs")
     ap.add_argument("--out", default=None, help="JSON file to write (default bench/results/<time>-<part>.json)")
     ap.add_argument("--seconds", type=float, default=20.0, help="profile: how long to sample the server")
+    ap.add_argument("--scenario", choices=["fanout", "inbound"], default="fanout", help="profile: which load")
     ap.add_argument("--verbose", action="store_true", help="show the servers' own output")
     args = ap.parse_args(argv)
     args.servers = [s for s in args.servers.split(",") if s]
@@ -186,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     if "colyseus" in args.servers and not harness.setup_colyseus():
         args.servers.remove("colyseus")
     if args.part == "profile":
-        from bench.profile import profile_fanout
-        return profile_fanout(args)
+        from bench.profile import profile_campfire
+        return profile_campfire(args)
 
     prof = profile_for(args)
     parts = list(PARTS) if args.part == "all" else [args.part]

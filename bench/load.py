@@ -283,7 +283,7 @@ async def resume(target: Target, p: dict[str, Any]) -> dict[str, Any]:
     ``room.watch(after=last seq)``. Every member must end with every seq once."""
     if not isinstance(target, Campfire):
         raise SystemExit("resume runs against campfire only")
-    n, rate = p["members"], p.get("rate", 200)
+    n, rate = p["members"], p.get("rate", 5)
     await target.setup(n)
     seen: list[list[int]] = [[] for _ in range(n)]
     last: list[int] = [0] * n
@@ -327,6 +327,12 @@ async def resume(target: Target, p: dict[str, Any]) -> dict[str, Any]:
 
     members = await gather_bounded([lambda i=i: come_back(i) for i in range(n)], p.get("storm_concurrency", n))
     all_back_s = max(back_at) - t_back
+    # Caught up: every member holds the newest seq any member had when the last one came back.
+    target_seq = max(last)
+    until = now() + p.get("max_seconds", 30)
+    while min(last) < target_seq and now() < until:
+        await asyncio.sleep(0.005)
+    caught_up_s = now() - t_back
     await asyncio.sleep(p.get("after_seconds", 1.0))
     announcing[0] = False
     await task
@@ -340,7 +346,7 @@ async def resume(target: Target, p: dict[str, Any]) -> dict[str, Any]:
             prev, stable_since = cur, now()
         elif now() - stable_since > 0.5 and min(last) == max(last):
             break
-    caught_up_s = stable_since - t_back
+    dropped_again = sum(1 for ws in members if ws.closed.done())
     await mark("end")
     universe: set[int] = set()
     for s in seen:
@@ -354,7 +360,7 @@ async def resume(target: Target, p: dict[str, Any]) -> dict[str, Any]:
         ws.close()
     return {"members": n, "events_sent": sent[0], "seqs": len(universe), "all_back_s": all_back_s,
             "caught_up_s": caught_up_s, "missed": missed, "duplicated": dup,
-            "not_caught_up": sum(1 for x in last if x != max(last))}
+            "not_caught_up": sum(1 for x in last if x != max(last)), "dropped_again": dropped_again}
 
 
 SCENARIOS = {"fanout": fanout, "inbound": inbound, "connections": connections, "resume": resume}

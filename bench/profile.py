@@ -42,22 +42,28 @@ def summarize_collapsed(path: Path, top: int = 20) -> str:
     return "\n".join(lines)
 
 
-def profile_fanout(args: argparse.Namespace) -> int:
+def profile_campfire(args: argparse.Namespace) -> int:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(spy).exists() and not shutil.which(spy):
         print("py-spy not installed: pip install -e '.[bench]'", file=sys.stderr)
         return 1
     size = (args.sizes or [100])[0]
+    inbound = getattr(args, "scenario", "fanout") == "inbound"
     server = harness.start_server("campfire")
-    out = harness.BENCH / "results" / f"profile-fanout-{size}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
+    label = "inbound" if inbound else f"fanout-{size}"
+    out = harness.BENCH / "results" / f"profile-{label}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         stop = threading.Event()
 
         def load() -> None:
             while not stop.is_set():
-                harness.run_load(server, "fanout", {"members": size, "messages": max(1, 100_000 // size),
-                                                    "rate": 0, "window": 20, "max_seconds": 10}, 120)
+                if inbound:
+                    harness.run_load(server, "inbound", {"rooms": 100, "room_size": 10, "questions": 50,
+                                                         "max_seconds": 30}, 300)
+                else:
+                    harness.run_load(server, "fanout", {"members": size, "messages": max(1, 100_000 // size),
+                                                        "rate": 0, "window": 20, "max_seconds": 10}, 120)
         # Warm up (connections, imports) before sampling.
         harness.run_load(server, "fanout", {"members": size, "messages": 10, "rate": 0}, 60)
         t = threading.Thread(target=load, daemon=True)
@@ -70,7 +76,8 @@ def profile_fanout(args: argparse.Namespace) -> int:
         t.join(120)
     finally:
         server.stop()
-    print(f"Campfire server under fan-out to rooms of {size} (py-spy, {args.seconds:.0f}s):")
+    what = "quiz answers (1,000 members, 100 rooms)" if inbound else f"fan-out to rooms of {size}"
+    print(f"Campfire server under {what} (py-spy, {args.seconds:.0f}s):")
     print(summarize_collapsed(out))
     print(f"\ncollapsed stacks: {out}")
     return 0

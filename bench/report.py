@@ -87,7 +87,7 @@ def fanout_table(result: dict[str, Any]) -> str:
             (f"room {size}: latency p99 ms @{p['paced_rate']:,}/s", lambda r, k=k: r[k]["p99_ms"], "ms"),
         ]
     return metric_table("Room fan-out", result["runs"], rows,
-                        "Deliveries/s and per CPU-s: the publisher sends as fast as a window of 20 undelivered "
+                        "Deliveries/s and per CPU-s: the publisher sends as fast as a window of 50 undelivered "
                         f"messages allows. Latency: at {p['paced_rate']:,} deliveries/s offered. "
                         "Cells: median ±half the range of the repeats (ratio to the ceiling).")
 
@@ -124,7 +124,9 @@ def resume_table(result: dict[str, Any]) -> str:
             ("all caught up (s)", lambda r: r["caught_up_s"], "s"),
             ("missed events", lambda r: r["missed"], ""),
             ("duplicated events", lambda r: r["duplicated"], ""),
-            ("members not caught up", lambda r: r["not_caught_up"], "")]
+            ("members not caught up", lambda r: r["not_caught_up"], ""),
+            ("members dropped again after resuming", lambda r: r["dropped_again"], "")]
     return metric_table("Resume storm", result["runs"], rows,
-                        "All members drop at once and reconnect with room.watch(after=last seq) while the "
-                        "bot keeps announcing; missed and duplicated are summed over all members.")
+                        f"All {result['params']['members']:,} members drop at once and reconnect with "
+                        "room.watch(after=last seq) while the bot keeps announcing "
+                        f"({result['params']['rate']} events/s); missed and duplicated are summed over all members.")
