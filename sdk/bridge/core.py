@@ -52,7 +52,8 @@ class Bridge:
         self._room_group: dict[str, str] = {}
         self._today = today or (lambda: time.localtime()[:3])  # type: ignore[return-value]
         self._games_meta: list[dict[str, Any]] | None = None
-        self._names: dict[str, dict[str, str]] = {}  # group -> member -> display name (for boards)
+        self._names: dict[str, dict[str, str]] = {}
+        self._synced: set[str] = set()  # groups whose live room was looked up since start  # group -> member -> display name (for boards)
 
     # --- public API ----------------------------------------------------------------
     def lang_of(self, group: str) -> str:
@@ -309,6 +310,10 @@ class Bridge:
 
     # --- natural replies -----------------------------------------------------------
     async def _natural(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+        if msg.group not in self._synced:
+            # First word from this group since the bot started: a game may be running already.
+            self._synced.add(msg.group)
+            await self._current(msg.group)
         st = self.groups.get(msg.group)
         if st is None or st.status != "playing":
             return []
@@ -378,6 +383,7 @@ class Bridge:
         """The group's state; asks the server when the bridge knows of no live room (say,
         after the bot restarted mid-game)."""
         st = self.state(group)
+        self._synced.add(group)
         if st.live and not refresh:
             return st
         rooms = await self.client.rooms(group=group, live=True)

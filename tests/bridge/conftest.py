@@ -106,6 +106,25 @@ async def chat(bot: Client, fake_time: FakeTime) -> AsyncIterator[Chat]:
 
 
 @pytest.fixture
+async def new_chat(server: EmbeddedServer, app_key: str, fake_time: FakeTime) -> AsyncIterator[Any]:
+    """Opens another bot connection with a fresh bridge (a bot that restarted)."""
+    opened: list[tuple[Client, asyncio.Task[None], Chat]] = []
+
+    async def make(group: str = "g1") -> Chat:
+        client = Client(server.url, app_key)
+        await client.connect()
+        c = Chat(Bridge(client, lang="zh", burst=1000, clock=fake_time.clock, sleep=fake_time.sleep), group)
+        opened.append((client, asyncio.create_task(c.bridge.run(c.send)), c))
+        return c
+
+    yield make
+    for client, task, c in opened:
+        task.cancel()
+        await c.bridge.close()
+        await client.close()
+
+
+@pytest.fixture
 async def en_chat(bot: Client, fake_time: FakeTime) -> AsyncIterator[Chat]:
     bridge = Bridge(bot, lang="en", burst=1000, clock=fake_time.clock, sleep=fake_time.sleep,
                     game_config={"quiz": {"questions": 2, "seconds": 20, "reveal_seconds": 3, "lang": "en"}})

@@ -94,3 +94,14 @@ async def test_an_english_group_plays_in_english(en_chat, clock: ManualClock) ->
     await chat.expect("Question 2/2")
     await clock.advance(25)
     await chat.expect("Quiz is over")
+
+
+async def test_a_restarted_bot_picks_up_the_running_quiz(chat, new_chat) -> None:
+    await chat.say("alice", "答题")
+    await chat.say("bob", "加入")
+    await chat.say("alice", "开始")
+    await chat.expect("第 1/3 题")
+    fresh = await new_chat()  # the bot came back with no memory of the room
+    await fresh.say("bob", "A")
+    await fresh.say("alice", "B")
+    await fresh.expect("答案：")  # both answers counted, so the question closed early
