@@ -181,12 +181,16 @@ def build_song(row: Row) -> Built:
     item: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     _put(item, "title", _names(row, "title"))
-    _put(item, "artist", _names(row, "artist"))
+    artist = _names(row, "artist")
+    artist_aliases = split_list(row.get("artist_aliases"))
+    if artist_aliases:
+        artist = {**(artist or {}), "aliases": artist_aliases}
+    _put(item, "artist", artist)
     aliases = split_list(row.get("aliases"))
     if aliases:
         item["aliases"] = aliases
     sources = [col for col in _CLIP_SOURCES if text(row.get(col)) is not None]
-    tempo = number(row.get("clip_tempo"))
+    tempo, seconds = number(row.get("clip_tempo")), number(row.get("clip_seconds"))
     if len(sources) > 1:
         problems.append(("clip", f"give only one of {', '.join(_CLIP_SOURCES)} (this row has {', '.join(sources)})"))
     elif sources == ["clip_notes"]:
@@ -194,8 +198,11 @@ def build_song(row: Row) -> Built:
         _put(item["clip"], "tempo", tempo)
     elif sources:
         item["clip"] = {sources[0].removeprefix("clip_"): text(row.get(sources[0]))}
-    if tempo is not None and sources != ["clip_notes"]:
+        _put(item["clip"], "seconds", seconds)
+    if tempo is not None and "clip_notes" not in sources:
         problems.append(("clip_tempo", "only goes with clip_notes"))
+    if seconds is not None and not {"clip_url", "clip_file"} & set(sources):
+        problems.append(("clip_seconds", "only goes with clip_url or clip_file"))
     lyrics = split_list(row.get("lyrics"))
     if lyrics:
         item["lyrics"] = lyrics
@@ -206,25 +213,27 @@ def build_song(row: Row) -> Built:
 
 SONG = SheetSpec(
     kind="song",
-    columns=("id", "title_zh", "title_en", "artist_zh", "artist_en", "aliases", *_CLIP_SOURCES, "clip_tempo",
-             "lyrics", "category", "difficulty"),
-    required=(("title_zh", "title_en"), ("category",), ("difficulty",)),
+    columns=("id", "title_zh", "title_en", "artist_zh", "artist_en", "artist_aliases", "aliases", *_CLIP_SOURCES,
+             "clip_tempo", "clip_seconds", "lyrics", "category", "difficulty"),
+    required=(("title_zh", "title_en"), _CLIP_SOURCES, ("category",), ("difficulty",)),
     aliases={
         **_COMMON,
         "title_zh": ("歌名", "中文歌名", "歌名_中文"),
         "title_en": ("英文歌名", "歌名_英文"),
         "artist_zh": ("歌手", "中文歌手", "演唱", "作者"),
         "artist_en": ("英文歌手",),
+        "artist_aliases": ("歌手别名",),
         "clip_notes": ("notes", "音符", "旋律"),
         "clip_tempo": ("tempo", "速度", "节拍"),
         "clip_url": ("url", "音频链接", "链接"),
         "clip_file": ("file", "音频文件", "文件"),
+        "clip_seconds": ("seconds", "时长", "秒数"),
         "lyrics": ("歌词",),
     },
     build=build_song,
     field_columns={"title.zh": "title_zh", "title.en": "title_en", "artist.zh": "artist_zh",
-                   "artist.en": "artist_en", "clip.notes": "clip_notes", "clip.tempo": "clip_tempo",
-                   "clip.url": "clip_url", "clip.file": "clip_file"},
+                   "artist.en": "artist_en", "artist.aliases": "artist_aliases", "clip.notes": "clip_notes", "clip.tempo": "clip_tempo",
+                   "clip.url": "clip_url", "clip.file": "clip_file", "clip.seconds": "clip_seconds"},
 )
 
 SPECS: dict[str, SheetSpec] = {spec.kind: spec for spec in (QUIZ, SPY, SONG)}

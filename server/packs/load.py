@@ -7,6 +7,7 @@ store anything from that file. A problem with an item only marks that item bad.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -308,6 +309,7 @@ def _load_sheet(path: Path, fmt: str, source: RowSource, kind: str | None, name:
         return out  # every row would fail the same way; the header problem says it once
 
     total = source.total - 1 if source.total else None
+    prefix = id_prefix(pack_name)
 
     def entries() -> Iterable[Entry]:
         for number, cells in rows:
@@ -316,7 +318,7 @@ def _load_sheet(path: Path, fmt: str, source: RowSource, kind: str | None, name:
                 continue
             values = {col: cells[i] for i, col in columns.items() if i < len(cells)}
             item, found = spec.build(values)
-            item_id = text(values.get("id")) or f"{pack_name}-r{number}"
+            item_id = text(values.get("id")) or f"{prefix}-r{number}"
             item = {"id": item_id, **item}
             entry = Entry(number, item)
             for i, cell in enumerate(cells):
@@ -330,6 +332,16 @@ def _load_sheet(path: Path, fmt: str, source: RowSource, kind: str | None, name:
 
     out.entries = _check_entries(entries(), validator_for(spec.kind), "row", spec.column_for, progress, total)
     return out
+
+
+def id_prefix(name: str) -> str:
+    """The pack name as the start of generated ids: kept as is when it is plain ASCII letters,
+    digits, "-" and "_" (ids appear in URLs, e.g. song clips), else a slug plus a short hash."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", name):
+        return name
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_")[:32].rstrip("-_")
+    code = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+    return f"{slug}-{code}" if slug else f"p{code}"
 
 
 def _column_letter(index: int) -> str:

@@ -74,11 +74,17 @@ def test_chinese_headers_and_values_are_understood(tmp_path: Path) -> None:
     assert problems(pack) == []
     assert pack.name == "题库"
     assert [e.item for e in pack.entries] == [
-        {"id": "题库-r2", "lang": "zh", "type": "choice", "question": "一年有几个季节？", "choices": ["三", "四", "五"],
+        {"id": "ped9f79-r2", "lang": "zh", "type": "choice", "question": "一年有几个季节？", "choices": ["三", "四", "五"],
          "answer": 1, "explanation": "春夏秋冬", "category": "常识", "difficulty": 1},
-        {"id": "题库-r3", "lang": "zh", "type": "text", "question": "水的化学式？", "answer": "H2O",
+        {"id": "ped9f79-r3", "lang": "zh", "type": "text", "question": "水的化学式？", "answer": "H2O",
          "category": "科学", "difficulty": 2},
     ]
+
+
+def test_generated_ids_from_a_non_ascii_name_are_still_url_safe(tmp_path: Path) -> None:
+    pack = load_pack(write_csv(tmp_path / "x.csv", [["question", "answer", "category", "difficulty", "lang"],
+                                                    ["Q?", "a", "c", 1, "en"]]), name="办公室 trivia")
+    assert pack.entries[0].item_id == "trivia-e10d90-r2"
 
 
 def test_ids_are_generated_from_the_pack_name_and_row_when_the_sheet_has_none(tmp_path: Path) -> None:
@@ -195,3 +201,34 @@ def test_files_that_cannot_be_read_raise_a_clear_error(tmp_path: Path, name: str
         (tmp_path / name).write_text("x")
     with pytest.raises(PackFileError, match=message):
         load_pack(tmp_path / name)
+
+
+SONG_HEADER = ["id", "歌名", "英文歌名", "歌手", "歌手别名", "别名", "音符", "速度", "音频链接", "时长", "歌词", "分类", "难度"]
+
+
+def test_song_rows_become_songs_with_notes_or_url_clips(tmp_path: Path) -> None:
+    rows = [SONG_HEADER,
+            ["s1", "小星星", "Twinkle, Twinkle, Little Star", "法国民歌", "traditional", "一闪一闪亮晶晶",
+             "C4 C4 G4 G4 A4 A4 G4/2", 100, "", "", "", "children", 1],
+            ["s2", "", "Team Anthem", "", "", "", "", "", "https://example.com/a.mp3", 12.5,
+             "We stand together|All night long", "team", 2]]
+    pack = load_pack(write_xlsx(tmp_path / "songs.xlsx", rows))
+    assert pack.kind == "song" and problems(pack) == []
+    assert [e.item for e in pack.entries] == [
+        {"id": "s1", "title": {"zh": "小星星", "en": "Twinkle, Twinkle, Little Star"},
+         "artist": {"zh": "法国民歌", "aliases": ["traditional"]}, "aliases": ["一闪一闪亮晶晶"],
+         "clip": {"notes": "C4 C4 G4 G4 A4 A4 G4/2", "tempo": 100}, "category": "children", "difficulty": 1},
+        {"id": "s2", "title": {"en": "Team Anthem"}, "clip": {"url": "https://example.com/a.mp3", "seconds": 12.5},
+         "lyrics": ["We stand together", "All night long"], "category": "team", "difficulty": 2},
+    ]
+
+
+def test_song_rows_report_clip_mixups_and_the_games_own_checks_by_column(tmp_path: Path) -> None:
+    rows = [SONG_HEADER,
+            ["s1", "小星星", "", "", "", "", "C4 C4", 100, "https://x.example/a.mp3", "", "", "children", 1],
+            ["s2", "小星星", "", "", "", "", "", 100, "https://x.example/a.mp3", "", "", "children", 1],
+            ["s3", "小星星", "", "", "", "", "C4 C4 G4 G4 A4 A4 G4/2", 999, "", "", "小星星亮晶晶", "children", 1],
+            ["s 4", "", "", "", "", "", "H9", 100, "", "", "", "", 1]]
+    pack = load_pack(write_csv(tmp_path / "songs.csv", rows))
+    assert problems(pack) == [(2, "clip"), (3, "clip_tempo"), (4, "clip_tempo"), (4, "lyrics[0]"),
+                              (5, "id"), (5, "title"), (5, "clip_notes"), (5, "category")]
