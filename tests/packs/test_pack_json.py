@@ -160,3 +160,15 @@ def test_every_built_in_pack_passes(path: Path) -> None:
     pack = load_pack(path)
     assert pack.all_problems() == []
     assert pack.entries
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "packs.md"
+
+
+def test_every_full_example_in_the_docs_is_a_valid_pack(tmp_path: Path) -> None:
+    blocks = DOCS.read_text(encoding="utf-8").split("```json\n")[1:]
+    examples = [b.split("```", 1)[0] for b in blocks if '"items": [\n' in b.split("```", 1)[0]]
+    assert {json.loads(e)["kind"] for e in examples} == {"quiz", "spy", "song"}
+    for n, example in enumerate(examples):
+        pack = load_pack(write(tmp_path, example, f"example{n}.json"))
+        assert pack.all_problems() == [], example
