@@ -369,14 +369,76 @@ class Client:
                 data[k] = v
         return await self.request("checkin.calendar", data)
 
-    # --- boards --------------------------------------------------------------------
-    async def board(self, group: str | None = None, game: str = "all", period: str = "all",
-                    limit: int = 10, cursor: str | None = None) -> list[BoardEntry]:
-        """The top of a board: a group's (``group``) or the whole app's (``group=None``)."""
-        data: dict[str, Any] = {"game": game, "period": period, "limit": limit}
+    # --- boards, activity, health (docs/PROTOCOL.md "Boards, activity and health") ---
+    @staticmethod
+    def _board_args(group: str | None, game: str, period: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"game": game, "period": period}
         if group is not None:
             data["group"] = group
+        return data
+
+    @staticmethod
+    def _entries(reply: dict[str, Any], key: str = "entries") -> list[BoardEntry]:
+        return [BoardEntry(e["member"], e["score"], e["rank"]) for e in reply[key]]
+
+    async def board(self, group: str | None = None, game: str = "all", period: str = "all",
+                    limit: int = 10) -> list[BoardEntry]:
+        """The top of a board: a group's (``group``) or the whole app's (``group=None``).
+        ``period``: all, day, yesterday, week, last-week, month, last-month, or a period id."""
+        return (await self.board_page(group, game, period, limit))[0]
+
+    async def board_page(self, group: str | None = None, game: str = "all", period: str = "all",
+                         limit: int = 10, cursor: str | None = None) -> tuple[list[BoardEntry], str | None]:
+        """One page of a board and the cursor of the next (None at the end)."""
+        data = {**self._board_args(group, game, period), "limit": limit}
         if cursor is not None:
             data["cursor"] = cursor
         reply = await self.request("board.top", data)
-        return [BoardEntry(e["member"], e["score"], e["rank"]) for e in reply["entries"]]
+        return self._entries(reply), reply.get("next")
+
+    async def board_rank(self, member: str, group: str | None = None, game: str = "all",
+                         period: str = "all") -> BoardEntry | None:
+        e = (await self.request("board.rank", {**self._board_args(group, game, period), "member": member}))["entry"]
+        return BoardEntry(e["member"], e["score"], e["rank"]) if e else None
+
+    async def board_around(self, member: str, group: str | None = None, game: str = "all", period: str = "all",
+                           before: int = 2, after: int = 2) -> list[BoardEntry]:
+        return self._entries(await self.request("board.around", {
+            **self._board_args(group, game, period), "member": member, "before": before, "after": after}))
+
+    async def board_within(self, members: list[str], group: str | None = None, game: str = "all",
+                           period: str = "all") -> list[BoardEntry]:
+        """The ranking among ``members`` only (friends, co-players)."""
+        return self._entries(await self.request("board.within", {
+            **self._board_args(group, game, period), "members": members}))
+
+    async def board_op(self, member: str, op: str, value: float, group: str | None = None, game: str = "all",
+                       period: str = "all", key: str | None = None) -> BoardEntry | None:
+        """Operator change: op is "best", "set" or "incr"; with ``key`` it applies once per key."""
+        data = {**self._board_args(group, game, period), "member": member, "op": op, "value": value}
+        if key is not None:
+            data["key"] = key
+        e = (await self.request("board.op", data))["entry"]
+        return BoardEntry(e["member"], e["score"], e["rank"]) if e else None
+
+    async def report_activity(self, group: str, events: list[dict[str, Any]], batch: str) -> bool:
+        """Report ordinary group activity ({"kind": "message"|"join"|…, "member", "at"?, "count"?, "by"?});
+        applied once per ``batch`` id, so a retry after a dropped connection is safe."""
+        reply = await self.request("activity.report", {"group": group, "batch": batch, "events": events})
+        return bool(reply["applied"])
+
+    async def activity(self, group: str | None = None, limit: int = 10) -> list[BoardEntry]:
+        """Members (or, app-wide, groups' members) by decayed activity score."""
+        data: dict[str, Any] = {"limit": limit}
+        if group is not None:
+            data["group"] = group
+        return self._entries(await self.request("activity.top", data))
+
+    async def member_activity(self, group: str, member: str) -> BoardEntry | None:
+        e = (await self.request("activity.member", {"group": group, "member": member}))["entry"]
+        return BoardEntry(e["member"], e["score"], e["rank"]) if e else None
+
+    async def health(self, group: str) -> dict[str, Any]:
+        """The group's health figures (docs/operators.md): active members, trend, cooling flag,
+        members at risk, likely key members."""
+        return await self.request("health.group", {"group": group})

@@ -24,7 +24,7 @@ from server.store import Store, open_store
 log = logging.getLogger("campfire")
 
 # Modules exposing routes() -> list[Route], mounted under /v1.
-REST_MODULES = ["server.rest_core"]
+REST_MODULES = ["server.rest_core", "server.rest_stats"]
 
 
 async def healthz(request: Request) -> JSONResponse:

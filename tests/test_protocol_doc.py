@@ -12,7 +12,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def _documented_text() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in (DOCS / "PROTOCOL.md", DOCS / "protocol-stats.md")
+    return "\n".join(p.read_text(encoding="utf-8") for p in (DOCS / "PROTOCOL.md",)
                      if p.exists())
 
 
