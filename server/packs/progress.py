@@ -16,7 +16,6 @@ class Progress:
         self.out, self.label, self.unit = out, label, unit
         self.interval, self.width, self.clock = interval, width, clock
         self._last: float | None = None
-        self._shown = False
         self.draws = 0
 
     def update(self, done: int, total: int | None) -> None:
@@ -41,5 +40,4 @@ class Progress:
             line = f"\r{self.label} {done:,} {self.unit}"
         self.out.write(line)
         self.out.flush()
-        self._shown = True
         self.draws += 1
