@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -63,9 +63,10 @@ def _media_routes(settings: Settings) -> list[Route]:
     return media_routes(settings.data_dir)
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None, store: Store | None = None) -> Starlette:
-    """The app. ``clock`` and ``store`` are injectable for tests; by default the app opens
-    ``settings.store`` and uses wall time."""
+def create_app(settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
+               seeds: Callable[[], int] | None = None) -> Starlette:
+    """The app. ``clock``, ``store`` and ``seeds`` (where game seeds come from) are injectable
+    for tests; by default the app opens ``settings.store``, uses wall time and OS randomness."""
     load_all()  # import every handler module now, so a broken one fails at start, not mid-game
 
     @contextlib.asynccontextmanager
@@ -73,7 +74,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         own_store = store is None
         st = store if store is not None else await open_store(settings.store)
         clk = clock or RealClock()
-        rooms = RoomManager(st, clk, settings)
+        rooms = RoomManager(st, clk, settings, seeds)
         app.state.services = Services(settings, st, clk, await Auth.load(st), rooms)
         if settings.demo:
             from server.demo import banner, ensure_demo

@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import msgpack
 
@@ -66,10 +66,14 @@ def _audience(to: Any) -> Any:
 
 
 class RoomManager:
-    def __init__(self, store: Store, clock: Clock, settings: "Settings") -> None:
+    def __init__(self, store: Store, clock: Clock, settings: "Settings",
+                 seeds: Callable[[], int] | None = None) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
+        # Where each game's seed comes from: the OS by default; tests inject a seeded source
+        # so that a game played through the real server is reproducible.
+        self.seeds = seeds or (lambda: secrets.randbits(63))
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Lock] = {}
 
@@ -175,7 +179,7 @@ class RoomManager:
                 recent = await self.store.recent(room.record.app, room.record.group, room.record.game)
                 content = Content(tuple(items), tuple(recent))
             now = self.clock.now()
-            seed = secrets.randbits(63)
+            seed = self.seeds()
             events = room_logic.apply_start(game, room.data, seed, now, content)
             # A start is never replayed (its content is not in the log): it always snapshots.
             await self._commit(room, {"op": "start", "now": now}, events, force_snapshot=True)

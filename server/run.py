@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 import uvicorn
 
@@ -46,13 +46,13 @@ class EmbeddedServer:
     """A real uvicorn server on a free loopback port, in the current event loop."""
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
-                 log_level: str = "warning") -> None:
+                 seeds: Callable[[], int] | None = None, log_level: str = "warning") -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((settings.host, settings.port))  # port 0: any free port
         self.port = self.sock.getsockname()[1]
         self.settings = settings
-        self.app = create_app(settings, clock=clock, store=store)
+        self.app = create_app(settings, clock=clock, store=store, seeds=seeds)
         config = _uvicorn_config(self.app, settings, log_level)
         self.server = uvicorn.Server(config)
         self.server.config.setup_event_loop = lambda: None  # type: ignore[method-assign]
