@@ -3,7 +3,7 @@ with a manual clock and its own SQLite file, plus apps and keys to talk to it.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 import msgpack
 import pytest
@@ -14,6 +14,14 @@ from server.clock import ManualClock
 from server.config import Settings
 from server.run import EmbeddedServer
 from server.store import Store, open_store
+from tests.redis_server import RedisServer
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A private redis-server on a free port for the whole session (never the one on 6379)."""
+    with RedisServer() as server:
+        yield server
 
 
 @pytest.fixture

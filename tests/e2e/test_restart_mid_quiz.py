@@ -1,17 +1,41 @@
 """A server restarted in the middle of a quiz loses no answer and carries on with its timers."""
 from __future__ import annotations
 
+import itertools
+
+import pytest
+
 from sdk import Client
+from server.auth import create_app
 from server.clock import ManualClock
 from server.config import Settings
 from server.run import EmbeddedServer
-from server.store import open_store
-from server.auth import create_app
+from server.store import Store, open_store
+from server.store.redis_store import RedisStore
+
+_namespaces = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_url(request: pytest.FixtureRequest, settings: Settings) -> str:
+    if request.param == "sqlite":
+        return settings.store
+    return request.getfixturevalue("redis_server").url
+
+
+async def _open(url: str, namespace: str) -> Store:
+    """A fresh store connection, as a restarted process would open it."""
+    if url.startswith("redis://"):
+        store: Store = RedisStore(url, prefix=namespace)
+        await store.open()
+        return store
+    return await open_store(url)
 
 
 async def test_restarting_mid_quiz_keeps_every_answer_and_the_quiz_finishes_on_its_timers(
-        settings: Settings, clock: ManualClock) -> None:
-    store = await open_store(settings.store)
+        settings: Settings, clock: ManualClock, store_url: str) -> None:
+    namespace = f"restart{next(_namespaces)}:"
+    store = await _open(store_url, namespace)
     _, key = await create_app(store, "bot")
     first = EmbeddedServer(settings, clock=clock, store=store)
     await first.start()
@@ -27,8 +51,8 @@ async def test_restarting_mid_quiz_keeps_every_answer_and_the_quiz_finishes_on_i
     await first.stop()
     await store.close()
 
-    # A new process: a new store connection and a new server on the same file.
-    store = await open_store(settings.store)
+    # A new process: a new store connection and a new server on the same data.
+    store = await _open(store_url, namespace)
     second = EmbeddedServer(settings, clock=clock, store=store)
     await second.start()
     try:

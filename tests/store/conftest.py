@@ -3,7 +3,7 @@ started for this session on a free port."""
 from __future__ import annotations
 
 import itertools
-from typing import AsyncIterator, Iterator
+from typing import AsyncIterator
 
 import pytest
 
@@ -16,12 +16,6 @@ except ImportError:  # tests/ is on sys.path, not its parent
     from redis_server import RedisServer  # type: ignore[no-redef]
 
 _prefixes = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    with RedisServer() as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", "redis"])
