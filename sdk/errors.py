@@ -71,7 +71,7 @@ _FAMILIES: dict[type[CampfireError], tuple[str, ...]] = {
     InvalidRequest: ("invalid_payload", "invalid_config", "frame_too_large", "invalid_day"),
     RateLimited: ("rate_limited",),
     Forbidden: ("forbidden",),
-    NotFound: ("unknown_room", "unknown_game", "not_in_room", "not_watching", "history_gone"),
+    NotFound: ("unknown_room", "unknown_game", "not_in_room", "not_watching"),
     RoomStateError: ("group_busy", "room_full", "not_enough_players", "already_joined", "wrong_status",
                      "no_content"),
     ServerError: ("internal",),

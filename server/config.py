@@ -36,7 +36,6 @@ class Settings:
     max_player_token_ttl: int = 7 * 24 * 3600
     snapshot_every: int = 50  # persist a full snapshot every N inputs (inputs in between)
     one_game_per_group: bool = True
-    lobby_idle_seconds: float = 3600.0
     default_timezone: str = "Asia/Shanghai"
     default_lang: str = "zh"
 

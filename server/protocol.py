@@ -38,7 +38,6 @@ ERRORS: dict[str, str] = {
     "not_in_room": "that member is not in the room",
     "wrong_status": "the room is not in a state that allows this (e.g. already started, finished)",
     "not_watching": "this connection does not watch that room",
-    "history_gone": "the events after that sequence number are no longer kept",
     "invalid_day": "the day is not a valid date for this action",
     "timeout": "the server did not answer in time (raised by the SDK)",
     "internal": "the server failed; the request may be retried",
