@@ -61,10 +61,11 @@ async def test_votes_by_seat_number_end_in_a_result_and_the_game_finishes(chat, 
         speaker = MEMBERS[int(re.search(r"请 (\d)号", turn.text).group(1)) - 1]
         await chat.say(speaker, "嗯，我想想怎么说")
     await chat.expect("开始投票")
-    forms = ["投{}", "投 {}号", "我投{}号", "vote {}"]
     voters = [m for m in MEMBERS if m != spy]
-    for i, m in enumerate(voters):
-        await chat.say(m, forms[i % len(forms)].format(spy_seat))
+    await chat.say(voters[0], f"投{spy_seat}")
+    await chat.say(voters[1], f"我投{spy_seat}号")
+    await chat.say(voters[2], f"vote {spy_seat}")
+    await chat.say(voters[3], f"投 @{spy.capitalize()}", mentions=(spy,))
     await chat.say(spy, "弃权")
     result = await chat.expect("投票结果")
     assert f"{spy_seat}号{spy.capitalize()} 4票" in result.text
