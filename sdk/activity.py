@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -52,12 +51,14 @@ class _Pending:
 
 class ActivityReporter:
     def __init__(self, client: Any, *, interval: float = 60.0, max_batch: int = 500,
-                 clock: Callable[[], float] = time.time,
+                 clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  batch_prefix: str | None = None) -> None:
         self.client = client
         self.interval = interval
         self.max_batch = min(max_batch, MAX_BATCH)
+        # Without a clock, events carry no time and the server stamps them when the batch
+        # arrives (at most one interval late): a bot host's wrong clock cannot misdate them.
         self.clock = clock
         self.sleep = sleep
         self.prefix = batch_prefix or secrets.token_hex(6)
@@ -68,27 +69,30 @@ class ActivityReporter:
         self._closed = False
 
     # --- recording -----------------------------------------------------------------
+    def _stamp(self, ev: dict[str, Any], at: float | None) -> dict[str, Any]:
+        when = at if at is not None else (self.clock() if self.clock is not None else None)
+        if when is not None:
+            ev["at"] = max(float(when), float(ev.get("at", when)))
+        return ev
+
     def message(self, group: str, member: str, at: float | None = None, count: int = 1) -> None:
         pending = self._pending.setdefault(group, _Pending())
         ev = pending.messages.get(member)
-        when = self.clock() if at is None else at
         if ev is None:
-            pending.messages[member] = {"kind": "message", "member": member, "at": when, "count": count}
-        else:
-            ev["count"] = min(10_000, ev["count"] + count)
-            ev["at"] = max(ev["at"], when)
+            ev = pending.messages[member] = {"kind": "message", "member": member, "count": 0}
+        ev["count"] = min(10_000, ev["count"] + count)
+        self._stamp(ev, at)
         self._maybe_cut(group)
 
     def joined(self, group: str, member: str, by: str | None = None, at: float | None = None) -> None:
-        ev: dict[str, Any] = {"kind": "join", "member": member, "at": self.clock() if at is None else at}
+        ev: dict[str, Any] = {"kind": "join", "member": member}
         if by:
             ev["by"] = by
-        self._pending.setdefault(group, _Pending()).others.append(ev)
+        self._pending.setdefault(group, _Pending()).others.append(self._stamp(ev, at))
         self._maybe_cut(group)
 
     def left(self, group: str, member: str, at: float | None = None) -> None:
-        self._pending.setdefault(group, _Pending()).others.append(
-            {"kind": "leave", "member": member, "at": self.clock() if at is None else at})
+        self._pending.setdefault(group, _Pending()).others.append(self._stamp({"kind": "leave", "member": member}, at))
         self._maybe_cut(group)
 
     def pending(self) -> int:

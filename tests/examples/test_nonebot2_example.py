@@ -17,7 +17,7 @@ pytest.importorskip("nonebot")
 pytest.importorskip("nonebot.adapters.onebot.v11")
 
 import nonebot  # noqa: E402
-from nonebot.adapters.onebot.v11 import Adapter, Bot, GroupMessageEvent, Message  # noqa: E402
+from nonebot.adapters.onebot.v11 import Adapter, Bot, GroupIncreaseNoticeEvent, GroupMessageEvent, Message  # noqa: E402
 from nonebot.adapters.onebot.v11.event import Sender  # noqa: E402
 from nonebot.message import handle_event  # noqa: E402
 
@@ -118,3 +118,18 @@ async def test_spy_words_go_out_as_private_messages_through_onebot(server, clock
         words = {s.chat: s.text for s in outbox.sent if s.private}
         assert set(words) == {"111", "222", "333", "444"}
         assert all("你的词是" in t or "你是白板" in t for t in words.values())
+
+
+async def test_a_member_invited_into_the_group_is_reported_with_their_inviter(server, clock, app_key, store) -> None:
+    async with onebot(server.url, app_key) as (bot, outbox):
+        await handle_event(bot, GroupIncreaseNoticeEvent(
+            time=int(time.time()), self_id=10000, post_type="notice", notice_type="group_increase",
+            sub_type="invite", group_id=GROUP, operator_id=111, user_id=555))
+        await handle_event(bot, group_message("555", "大家好"))
+        plugin = nonebot.get_plugin("campfire_plugin")
+        assert plugin is not None
+        reporter = plugin.module._running["reporter"]
+        assert await reporter.flush() == 1
+        (app,) = await store.list_apps()
+        members = await store.group_members(app.id, str(GROUP))
+        assert members["555"]["invited_by"] == "111"

@@ -8,6 +8,10 @@ through the bot. Settings come from NoneBot's config (.env):
     CAMPFIRE_KEY=cf_...
     CAMPFIRE_LANG=zh          # zh or en
     CAMPFIRE_RATE=1.0         # messages per second per group
+    CAMPFIRE_ACTIVITY=60      # seconds between activity reports (0: do not report)
+
+Besides games, it reports ordinary activity (messages; members joining and who invited
+them; members leaving) for the group activity scores.
 """
 from __future__ import annotations
 
@@ -15,12 +19,13 @@ import asyncio
 import contextlib
 from typing import Any
 
-from nonebot import get_bots, get_driver, get_plugin_config, logger, on_message
-from nonebot.adapters.onebot.v11 import Bot, GroupMessageEvent
+from nonebot import get_bots, get_driver, get_plugin_config, logger, on_message, on_notice
+from nonebot.adapters.onebot.v11 import Bot, GroupDecreaseNoticeEvent, GroupIncreaseNoticeEvent, GroupMessageEvent
 from nonebot.plugin import PluginMetadata
 from pydantic import BaseModel
 
 from sdk import Client
+from sdk.activity import ActivityReporter
 from sdk.bridge import Bridge, IncomingMessage, OutgoingMessage
 
 
@@ -30,6 +35,7 @@ class Config(BaseModel):
     campfire_lang: str = "zh"
     campfire_rate: float = 1.0
     campfire_burst: int = 2
+    campfire_activity: float = 60.0
 
 
 __plugin_meta__ = PluginMetadata(
@@ -68,17 +74,24 @@ async def _start() -> None:
     config = get_plugin_config(Config)
     client = Client(config.campfire_url, config.campfire_key)
     await client.connect()
-    bridge = Bridge(client, lang=config.campfire_lang, rate=config.campfire_rate, burst=config.campfire_burst)
-    _running.update(client=client, bridge=bridge, task=asyncio.create_task(bridge.run(_send)))
+    reporter = ActivityReporter(client, interval=config.campfire_activity) if config.campfire_activity > 0 else None
+    bridge = Bridge(client, lang=config.campfire_lang, rate=config.campfire_rate, burst=config.campfire_burst,
+                    activity=reporter)
+    _running.update(client=client, bridge=bridge, reporter=reporter, task=asyncio.create_task(bridge.run(_send)),
+                    reporting=asyncio.create_task(reporter.run()) if reporter else None)
 
 
 @driver.on_shutdown
 async def _stop() -> None:
     task, bridge, client = _running.pop("task", None), _running.pop("bridge", None), _running.pop("client", None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    reporter, reporting = _running.pop("reporter", None), _running.pop("reporting", None)
+    for t in (task, reporting):
+        if t is not None:
+            t.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+    if reporter is not None:
+        await reporter.close()  # the last batch
     if bridge is not None:
         await bridge.close()
     if client is not None:
@@ -97,3 +110,20 @@ async def _on_group_message(event: GroupMessageEvent) -> None:
     name = event.sender.card or event.sender.nickname or str(event.user_id)
     await bridge.handle(IncomingMessage(str(event.group_id), str(event.user_id), name,
                                         event.get_plaintext(), mentions))
+
+
+members = on_notice(priority=50, block=False)
+
+
+@members.handle()
+async def _on_member_change(event: GroupIncreaseNoticeEvent | GroupDecreaseNoticeEvent) -> None:
+    reporter: ActivityReporter | None = _running.get("reporter")
+    if reporter is None:
+        return
+    group, member = str(event.group_id), str(event.user_id)
+    if isinstance(event, GroupIncreaseNoticeEvent):
+        # sub_type "invite": operator_id is who invited them; "approve": an admin let them in.
+        inviter = str(event.operator_id) if event.sub_type == "invite" and event.operator_id else None
+        reporter.joined(group, member, by=inviter)
+    else:
+        reporter.left(group, member)
