@@ -14,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import unicodedata
+from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping
+from zoneinfo import ZoneInfo
 
 from sdk.bridge.commands import BY_ACTION, COMMANDS, Intent, game_word, parse, parse_day, seat_number
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
@@ -50,7 +53,8 @@ class Bridge:
         self.groups: dict[str, GroupState] = {}
         self.group_lang: dict[str, str] = {}
         self._room_group: dict[str, str] = {}
-        self._today = today or (lambda: time.localtime()[:3])  # type: ignore[return-value]
+        self._today = today  # tests pin the date; otherwise it is today in the group's timezone
+        self._zones: dict[str, str | None] = {}
         self._games_meta: list[dict[str, Any]] | None = None
         self._names: dict[str, dict[str, str]] = {}
         self._synced: set[str] = set()  # groups whose live room was looked up since start  # group -> member -> display name (for boards)
@@ -261,7 +265,7 @@ class Bridge:
 
     async def _do_makeup(self, msg: IncomingMessage, arg: str | None) -> list[OutgoingMessage]:
         lang = self.lang_of(msg.group)
-        y, m, d = self._today()
+        y, m, d = await self._today_in(msg.group)
         day = parse_day(arg or "", y, m, d)
         if day is None:
             return [self._reply(msg, self.templates.render(lang, "reply.bad_day", name=msg.name))]
@@ -344,10 +348,7 @@ class Bridge:
             return text
         if any(text == c.strip() for c in choices):
             return text
-        folded = text.strip().upper().rstrip(".、)")
-        import unicodedata
-
-        folded = unicodedata.normalize("NFKC", folded)
+        folded = unicodedata.normalize("NFKC", text.strip().upper().rstrip(".、)"))
         if folded.isdigit() and 1 <= int(folded) <= len(choices):
             return int(folded) - 1
         return folded if len(folded) == 1 and folded in LETTERS[:len(choices)] else text
@@ -425,6 +426,22 @@ class Bridge:
         message = getattr(outcome, "message", {}) or {}
         return self.templates.render(lang, key, name=msg.name, message=message.get(lang) or message.get("en", ""),
                                      **fields)
+
+    async def _today_in(self, group: str) -> tuple[int, int, int]:
+        """The date in the group's timezone ("补签 11-20" on 1 January means last year's)."""
+        if self._today is not None:
+            return self._today()
+        if group not in self._zones:
+            try:
+                self._zones[group] = (await self.client.group(group)).get("timezone")
+            except Exception:
+                self._zones[group] = None
+        zone_name = self._zones[group]
+        try:
+            now = datetime.now(ZoneInfo(zone_name)) if zone_name else datetime.now()
+        except Exception:  # an unknown zone, or no tz database on this host
+            now = datetime.now()
+        return now.year, now.month, now.day
 
     def _known_names(self, group: str) -> dict[str, str]:
         st = self.groups.get(group)

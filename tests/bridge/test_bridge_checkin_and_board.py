@@ -82,3 +82,15 @@ async def test_help_lists_every_command(chat) -> None:
 async def test_rules_shows_the_games_usage(chat) -> None:
     await chat.say("alice", "玩法 谁是卧底")
     await chat.expect("【谁是卧底】每人私下收到一个词")
+
+
+async def test_a_month_day_is_read_in_the_groups_timezone(bot, fake_time) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sdk.bridge import Bridge
+
+    await bot.set_group("g-far", {"timezone": "Pacific/Kiritimati"})
+    bridge = Bridge(bot, clock=fake_time.clock, sleep=fake_time.sleep)
+    now = datetime.now(ZoneInfo("Pacific/Kiritimati"))
+    assert await bridge._today_in("g-far") == (now.year, now.month, now.day)
