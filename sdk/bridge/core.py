@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-from sdk.bridge.commands import BY_ACTION, COMMANDS, Intent, game_word, parse, parse_day, seat_number
+from sdk.bridge.commands import COMMANDS, Intent, game_word, parse, parse_day, seat_number
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
 from sdk.bridge.pacer import Pacer, Send
 from sdk.bridge.render import LETTERS, Renderer, title
