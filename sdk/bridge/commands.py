@@ -42,7 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("spy", ("谁是卧底",), ("/spy",), ("谁是卧底", "/spy"),
             "open a Who's the Spy room; the sender joins it", "开一局谁是卧底", "open Who's the Spy"),
     Command("song", ("猜歌",), ("/song",), ("猜歌", "/song"),
-            "open a guess-the-song room; the sender joins it", "开一局猜歌", "open guess-the-song"),
+            "open a Name That Tune room; the sender joins it", "开一局猜歌", "open Name That Tune"),
     Command("join", ("加入", "参加", "上车"), ("/join",), ("加入", "/join"),
             "join the group's open room", "加入当前游戏", "join the current game"),
     Command("leave", ("退出",), ("/leave",), ("退出", "/leave"),
@@ -53,26 +53,26 @@ COMMANDS: tuple[Command, ...] = (
             "close the group's room, whatever its state", "结束当前游戏", "stop the current game"),
     Command("vote", ("投票给", "投给", "我投", "投票", "投"), ("/vote", "vote"),
             ("投3", "投 3号", "我投3号", "vote 3", "/vote #3"),
-            "vote for a seat number (or @someone) while a vote is open", "投N：投给N号", "vote N: vote for seat N",
+            "vote for a seat number (or @someone) while a vote is open", "投给 3 号（座位号见群消息）", "vote for seat 3 (seats are shown in chat)",
             arg=SEAT),
     Command("abstain", ("弃权",), ("/abstain", "abstain"), ("弃权", "/abstain"),
             "abstain in the open vote", "弃权", "abstain"),
     Command("skip", ("跳过", "下一首"), ("/skip",), ("跳过", "/skip"),
-            "vote to skip the current tune (song)", "跳过：投票跳过这首", "skip: vote to skip this tune"),
+            "vote to skip the current tune (song)", "投票跳过这首歌", "vote to skip this tune"),
     Command("guess", ("猜",), ("/guess", "guess"), ("猜 苹果", "/guess apple"),
-            "the voted-out blank guesses the civilians' word (spy); a title guess (song)", "猜 词语：白板猜词／猜歌名",
-            "guess WORD: the blank's guess", arg=TEXT),
+            "the voted-out blank guesses the civilians' word (spy); a title guess (song)", "白板猜平民的词，或猜歌名",
+            "the blank's guess, or a song title", arg=TEXT),
     Command("checkin", ("签到", "打卡"), ("/checkin", "checkin"), ("签到", "/checkin"),
             "daily check-in", "每日签到", "daily check-in"),
     Command("makeup", ("补签",), ("/makeup", "makeup"), ("补签 11-20", "/makeup 2026-11-20"),
-            "use a make-up card for a missed day", "补签 日期：用补签卡补上某天",
-            "makeup DATE: fill a missed day with a make-up card", arg=DAY),
+            "use a make-up card for a missed day", "用补签卡补上漏签的某天",
+            "fill a missed day with a make-up card", arg=DAY),
     Command("calendar", ("签到日历", "签到记录"), ("/calendar",), ("签到日历", "/calendar"),
             "this month's check-in calendar", "本月签到日历", "this month's check-ins"),
     Command("board", ("排行榜", "排行"), ("/board", "/top"), ("排行榜", "排行榜 答题", "/board quiz"),
-            "the group's leaderboard, all games or one", "排行榜 [游戏]", "board [game]", arg=OPTIONAL),
+            "the group's leaderboard, all games or one", "排行榜（可加游戏名）", "the leaderboard (optionally of one game)", arg=OPTIONAL),
     Command("rules", ("玩法", "规则"), ("/rules",), ("玩法", "/rules spy"),
-            "how to play the current (or named) game", "玩法 [游戏]", "rules [game]", arg=OPTIONAL),
+            "how to play the current (or named) game", "游戏玩法（可加游戏名）", "how to play (optionally a named game)", arg=OPTIONAL),
     Command("help", ("帮助", "菜单"), ("/help",), ("帮助", "/help"),
             "list these commands", "显示命令列表", "list the commands"),
 )
@@ -169,6 +169,17 @@ def game_word(arg: str | None) -> str | None:
     if not arg:
         return None
     return GAME_WORDS.get(normalize(arg))
+
+
+def example_for(cmd: Command, lang: str) -> str:
+    """The example shown in the help for that language (Chinese words, or "/..." ones)."""
+    def is_zh(e: str) -> bool:
+        return any(_is_cjk(ch) for ch in e)
+
+    for e in cmd.examples:
+        if is_zh(e) == (lang == "zh"):
+            return e
+    return cmd.examples[0]
 
 
 def markdown_table() -> str:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-from sdk.bridge.commands import COMMANDS, Intent, game_word, parse, parse_day, seat_number
+from sdk.bridge.commands import COMMANDS, Intent, example_for, game_word, parse, parse_day, seat_number
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
 from sdk.bridge.pacer import Pacer, Send
 from sdk.bridge.render import LETTERS, Renderer, title
@@ -307,7 +307,7 @@ class Bridge:
         lang = self.lang_of(msg.group)
         lines = []
         for c in COMMANDS:
-            word = c.zh[0] if lang == "zh" else c.en[0]
+            word = example_for(c, lang)
             lines.append(self.templates.render(lang, "reply.help_line", word=word,
                                                help=c.help_zh if lang == "zh" else c.help_en) or "")
         return [self._reply(msg, self.templates.render(lang, "reply.help", lines="\n".join(lines)))]
