@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
-	$(VENV)/bin/python -m pip install -q -e '.[server,test]'
+	$(VENV)/bin/python -m pip install -q -e '.[server,test,examples]'
 	@touch $@
 
 install: $(STAMP)
