@@ -26,15 +26,6 @@ log = logging.getLogger("campfire.activity")
 MAX_BATCH = 1000  # the server's limit on events per report
 
 
-async def send_report(client: Any, group: str, events: list[dict[str, Any]], batch: str) -> dict[str, Any]:
-    """The one call to the server. Uses ``client.report_activity`` when the SDK has it, else
-    the ``activity.report`` frame directly."""
-    method = getattr(client, "report_activity", None)
-    if method is not None:
-        return await method(group, events, batch)  # type: ignore[no-any-return]
-    return await client.request("activity.report", {"group": group, "batch": batch, "events": events})
-
-
 @dataclass
 class _Pending:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # member -> event
@@ -119,7 +110,7 @@ class ActivityReporter:
             while self._unsent:
                 group, events, batch = self._unsent[0]
                 try:
-                    await send_report(self.client, group, events, batch)
+                    await self.client.report_activity(group, events, batch)
                 except Exception as exc:
                     code = getattr(exc, "code", None)
                     if code in ("invalid_payload", "forbidden"):
