@@ -73,9 +73,9 @@ class Conn:
             frame = msgpack.unpackb(raw, raw=False)
             fid = frame.get("id")
             if frame["type"] == "event":
-                self.tracker.on_event(self, frame)
+                self.tracker.on_event(self, raw, frame)
             elif not self.is_bot and self.current is not None:
-                self.current.record(self, frame, pre_end=self.current.room not in self.ended)
+                self.current.record(self, raw, frame, pre_end=self.current.room not in self.ended)
             fut = self.pending.pop(fid, None) if fid is not None else None
             if fut is not None and not fut.done():
                 fut.set_result(frame)
@@ -111,7 +111,7 @@ class Tracker:
     def __init__(self) -> None:
         self.games: dict[str, Game] = {}
 
-    def on_event(self, conn: Conn, frame: dict[str, Any]) -> None:
+    def on_event(self, conn: Conn, raw: bytes, frame: dict[str, Any]) -> None:
         ev = frame["data"]
         game = self.games.get(ev["room"])
         if game is None:
@@ -123,7 +123,7 @@ class Tracker:
         pre_end = ev["room"] not in conn.ended and not final
         if final:
             conn.ended.add(ev["room"])
-        game.record(conn, frame, pre_end)
+        game.record(conn, raw, frame, pre_end)
         if ev["kind"] == "game_over":
             game.heard_end(conn)
 
@@ -171,14 +171,14 @@ class Game:
         self.players: list[str] = []
         self.spectator = ""
         self.words: dict[str, str | None] = {}  # from the bot's copies of the private your_word events
-        self.records: list[tuple[Conn, dict[str, Any], bool]] = []
+        self.records: list[tuple[Conn, bytes, dict[str, Any], bool]] = []
         self.waiting_end: set[Conn] = set()
         self.all_heard = asyncio.Event()
         self.final: dict[str, Any] = {}
         self.kinds: Counter[str] = Counter()
 
-    def record(self, conn: Conn, frame: dict[str, Any], pre_end: bool) -> None:
-        self.records.append((conn, frame, pre_end))
+    def record(self, conn: Conn, raw: bytes, frame: dict[str, Any], pre_end: bool) -> None:
+        self.records.append((conn, raw, frame, pre_end))
 
     def heard_end(self, conn: Conn) -> None:
         self.waiting_end.discard(conn)
@@ -247,13 +247,16 @@ def check_game(game: Game) -> int:
     both = {w for w in game.words.values() if w is not None}
     assert len(both) == 2, game.words
     checked = 0
-    for conn, frame, pre_end in game.records:
+    passed: set[tuple[bytes, str | None, bool]] = set()  # one event reaches many: check each form once
+    for conn, raw, frame, pre_end in game.records:
         if not pre_end:
             continue
         checked += 1
         viewer = conn.name
         own = game.words.get(viewer) if viewer in game.players else None
         me_blank = viewer in game.players and game.words[viewer] is None
+        if (raw, own, me_blank) in passed:
+            continue
         secrets = both - {own} if own else both
         strings = list(_strings(frame))
         for word in secrets:
@@ -263,6 +266,7 @@ def check_game(game: Game) -> int:
         markers = _role_markers(frame, me_blank)
         assert not markers, (f"game {game.group.name}#{game.index} (seed {game.seed}): {viewer} "
                              f"received a role marker {markers} before the end: {frame}")
+        passed.add((raw, own, me_blank))
     game.records.clear()
     return checked
 
@@ -351,6 +355,9 @@ class Group:
                 game.words[ev["to"][0]] = data["word"]
             elif kind == "eliminated":
                 alive.discard(data["player"])
+                game.kinds[f"eliminated by {data['reason']}"] += 1
+            elif kind == "blank_guess_result":
+                game.kinds["guess " + ("timed out" if data["timed_out"] else "right" if data["correct"] else "wrong")] += 1
             elif kind == "pk":
                 pk = list(data["players"])
             elif kind == "turn":
@@ -380,6 +387,7 @@ class Group:
             if reply["type"] == "ok":
                 return
             assert reply["data"]["code"] == "word_in_description", reply
+            game.kinds["refused word_in_description"] += 1
         await self.lockstep.wait_deadline()
 
     async def vote(self, game: Game, voters: list[str], candidates: list[str]) -> None:
@@ -463,8 +471,10 @@ async def test_no_frame_to_a_member_or_spectator_carries_another_word_or_a_role_
     assert all(game.final for game in games)
     # The random play really covers the rules the secrets could slip through.
     kinds = sum((game.kinds for game in games), Counter())
-    for kind in ("skipped", "pk", "blank_guess_open", "blank_guess_result", "eliminated", "vote_result"):
+    for kind in ("skipped", "pk", "vote_result", "eliminated by vote", "eliminated by word_in_description",
+                 "refused word_in_description", "guess right", "guess wrong", "guess timed out"):
         assert kinds[kind] > 0, kind
+    assert {len(game.players) for game in games} == set(range(4, 13))
     winners = Counter(game.final["winner"] for game in games)
     assert set(winners) == {"civilians", "spies", "blank"}, winners
     assert sum(grp.frames_checked for grp in groups) > 100_000
@@ -480,7 +490,7 @@ def test_the_frame_check_itself_catches_a_leaked_word_a_role_and_a_blank_flag() 
         game = Game(_Group(), 0, 1)  # type: ignore[arg-type]
         game.players = ["a", "b", "c", "d"]
         game.words = {"a": "苹果", "b": "苹果", "c": "梨", "d": None}
-        game.records = [(Conn.__new__(Conn), frame, True)]
+        game.records = [(Conn.__new__(Conn), msgpack.packb(frame), frame, True)]
         game.records[0][0].name = viewer
         return game
 
