@@ -17,12 +17,12 @@ its seed, however the batch interleaves.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import socket
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, Iterator
 
 import msgpack
 import pytest
@@ -35,7 +35,7 @@ from server.auth import create_app
 from server.clock import ManualClock
 from server.config import Settings
 from server.run import EmbeddedServer
-from server.store import Store, open_store
+from server.store import Store
 
 GROUPS = 25  # games played at the same time, one per group
 GAMES_PER_GROUP = 20  # 25 × 20 = 500 games
@@ -357,7 +357,8 @@ class Group:
                 alive.discard(data["player"])
                 game.kinds[f"eliminated by {data['reason']}"] += 1
             elif kind == "blank_guess_result":
-                game.kinds["guess " + ("timed out" if data["timed_out"] else "right" if data["correct"] else "wrong")] += 1
+                outcome = "timed out" if data["timed_out"] else "right" if data["correct"] else "wrong"
+                game.kinds[f"guess {outcome}"] += 1
             elif kind == "pk":
                 pk = list(data["players"])
             elif kind == "turn":
@@ -421,21 +422,13 @@ class Group:
 
 # --------------------------------------------------------------------------- the test
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    st = await open_store(str(tmp_path / "secrecy.db"))
-    yield st
-    await st.close()
-
-
 async def test_no_frame_to_a_member_or_spectator_carries_another_word_or_a_role_before_the_end(
-        tmp_path: Path, store: Store) -> None:
+        settings: Settings, store: Store) -> None:
     clock = ManualClock()
     next_seed = [0]
     # Rate and queue limits are not under test here: one bot sets up 25 groups at once.
-    settings = Settings(host="127.0.0.1", port=0, store=str(tmp_path / "secrecy.db"),
-                        data_dir=str(tmp_path / "data"), frames_per_second=100_000.0,
-                        frame_burst=100_000, send_queue_frames=1_000_000)
+    settings = dataclasses.replace(settings, frames_per_second=100_000.0, frame_burst=100_000,
+                                   send_queue_frames=1_000_000)
     app, key = await create_app(store, "spy-secrecy")
     # The app's own pack: 120 of the built-in pairs, both languages. (Drawing from all ~600
     # built-in pairs validates every one at each start, which would dominate this test's time.)
