@@ -438,9 +438,6 @@ async def test_no_frame_to_a_member_or_spectator_carries_another_word_or_a_role_
         pick.shuffle(items)
         await store.put_pack(app.id, "spy", f"secrecy-{lang}", items[:60], clock.now())
     server = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: next_seed[0])
-    # Without TCP_NODELAY a reply written right after an event frame waits for the client's
-    # delayed ACK (~40 ms on Linux); see the report in test_server_sockets_do_not_delay_small_frames.
-    server.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     async with server.running():
         tracker = Tracker()
         lockstep = Lockstep(clock)
@@ -513,9 +510,6 @@ def test_the_frame_check_itself_catches_a_leaked_word_a_role_and_a_blank_flag() 
     assert check_game(game) == 1  # "pen" inside "penalty" is not the word
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: accepted websockets lack TCP_NODELAY, so a reply written "
-                   "right after an event frame (room.join, room.act, room.start) waits ~40 ms for the client's "
-                   "delayed ACK (Nagle); fix in server/run.py, e.g. set TCP_NODELAY on the listening socket")
 async def test_server_sockets_do_not_delay_small_frames(server: EmbeddedServer, connect: Any, app_key: str) -> None:
     client = await connect()
     await client.hello(key=app_key)
