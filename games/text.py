@@ -28,8 +28,11 @@ def _is_noise(ch: str) -> bool:
     return cat[0] in ("P", "Z", "S", "C")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """NFKC, case-folded, traditional→simplified, with spaces/punctuation/symbols removed."""
+    """NFKC, case-folded, traditional→simplified, with spaces/punctuation/symbols removed.
+    Memoised: the same words (pack items, answers) are folded again and again, and the
+    traditional→simplified step is the slow part."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(ch for ch in text if not _is_noise(ch))
     if any(ord(ch) > 0x2E7F for ch in text):
