@@ -21,14 +21,13 @@ from games.base import (
     Event,
     GameMeta,
     GameResult,
-    PlayerResult,
     Refusal,
     State,
     Step,
-    rank_by_score,
     refuse,
     resolve_config,
 )
+from games import scoreboard
 from games.matching import is_match
 from games.rng import Rng
 from games.text import fold
@@ -255,14 +254,11 @@ def start(config: Mapping[str, Any] | None, players: Sequence[str], seed: int | 
 
 
 def join(state: State, player: str, now: float) -> Step | Refusal:
-    if state["finished"]:
-        return refuse("game_over", "the quiz is over")
-    if player in state["scores"]:
-        return refuse("already_joined", "you are already playing")
-    if len(state["players"]) >= meta.max_players:
-        return refuse("room_full", f"a quiz takes at most {meta.max_players} players")
+    refusal = scoreboard.join_refusal(state, player, meta)
+    if refusal is not None:
+        return refusal
     _add_player(state, player, now)
-    return Step(state, [Event("joined", {"player": player, "players": len(state["players"])})])
+    return Step(state, [scoreboard.joined(state, player)])
 
 
 def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Step | Refusal:
@@ -446,17 +442,8 @@ def _reveal(state: State, now: float) -> list[Event]:
     return events
 
 
-def _ranking(state: State) -> list[dict[str, Any]]:
-    order = sorted(state["players"], key=lambda p: (state["reached"][p], state["players"].index(p)))
-    return [{"player": p, "score": s, "rank": r} for p, s, r in rank_by_score(state["scores"], order)]
-
-
 def _finish(state: State) -> Event:
-    state["phase"] = "finished"
-    state["finished"] = True
-    state["deadline"] = None
-    state["ranking"] = _ranking(state)
-    return Event("finished", {"ranking": state["ranking"], "questions": len(state["questions"])})
+    return scoreboard.finish(state, questions=len(state["questions"]))
 
 
 # ---------------------------------------------------------------------------------------
@@ -493,15 +480,5 @@ def view(state: State, viewer: str | None) -> dict[str, Any]:
 
 
 def result(state: State) -> GameResult:
-    ranking = state["ranking"] or _ranking(state)
-    players = tuple(
-        PlayerResult(
-            player=r["player"],
-            score=r["score"],
-            rank=r["rank"],
-            won=r["rank"] == 1,
-            stats=dict(state["stats"][r["player"]]),
-        )
-        for r in ranking
-    )
+    players = scoreboard.player_results(state, won=lambda r: r["rank"] == 1)
     return GameResult(game="quiz", players=players, summary={"questions": len(state["questions"])})

@@ -58,9 +58,7 @@ async def check_in(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         outcome = rules.check_in(record, now, cfg)
         if outcome.already or await _save(ctx, group, member, outcome, now, cfg):
             break
-    out = outcome.to_dict()
-    out.pop("record")
-    return {"member": member, **out}
+    return _reply(member, outcome)
 
 
 @handler("checkin.makeup", Schema(group=Id(), player=Id(required=False), day=Text(10)))
@@ -76,6 +74,11 @@ async def make_up(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         raise ProtocolError(outcome.code, outcome.message, **outcome.data)
     if not await _save(ctx, group, member, outcome, now, cfg):
         raise ProtocolError("already_checked_in", f"{data['day']} is already checked in")
+    return _reply(member, outcome)
+
+
+def _reply(member: str, outcome: rules.CheckinOutcome) -> dict[str, Any]:
+    """The outcome as the wire shows it: everything but the stored record."""
     out = outcome.to_dict()
     out.pop("record")
     return {"member": member, **out}
