@@ -7,6 +7,7 @@ trying things, and a newcomer who missed the first banner should not be locked o
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from server.auth import create_app
@@ -34,6 +35,12 @@ async def ensure_demo(store: Store, settings: Settings) -> tuple[str, str | None
     return app.id, key
 
 
+def _command() -> str:
+    """How this process was started (e.g. ``.venv/bin/campfire``), so the hint can be pasted."""
+    argv0 = sys.argv[0] if sys.argv and sys.argv[0].endswith("campfire") else "campfire"
+    return os.path.relpath(argv0) if os.path.isabs(argv0) and argv0.startswith(os.getcwd()) else argv0
+
+
 def banner(settings: Settings, app_id: str, key: str | None) -> str:
     url = f"ws://{settings.host}:{settings.port}/ws"
     lines = [
@@ -43,7 +50,7 @@ def banner(settings: Settings, app_id: str, key: str | None) -> str:
         f"  REST:      http://{settings.host}:{settings.port}/v1/games",
         f"  demo app:  {app_id}",
         f"  demo key:  {key or '(unknown: see ' + settings.data_dir + '/demo-key)'}",
-        f"  try it:    campfire play --url {url} --key {key or 'KEY'}",
+        f"  try it:    {_command()} play --url {url} --key {key or 'KEY'}",
         "",
     ]
     return "\n".join(lines)
