@@ -36,9 +36,15 @@ async def ensure_demo(store: Store, settings: Settings) -> tuple[str, str | None
 
 
 def _command() -> str:
-    """How this process was started (e.g. ``.venv/bin/campfire``), so the hint can be pasted."""
-    argv0 = sys.argv[0] if sys.argv and sys.argv[0].endswith("campfire") else "campfire"
-    return os.path.relpath(argv0) if os.path.isabs(argv0) and argv0.startswith(os.getcwd()) else argv0
+    """The campfire command beside this interpreter (``.venv/bin/campfire`` after make demo),
+    relative to the current folder when inside it, so the hint can be pasted as it is."""
+    path = Path(sys.executable).parent / "campfire"
+    if not path.exists():
+        return "campfire"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def banner(settings: Settings, app_id: str, key: str | None) -> str:
