@@ -104,15 +104,22 @@ class Session:
 
     async def _writer(self) -> None:
         send = self.ws.send
+        queue = self.queue
         while True:
-            item = await self.queue.get()
-            if item is _CLOSE:
-                await self.ws.close(code=1013, reason="too slow: reconnect and resume")
-                return
-            if isinstance(item, bytes):
-                await send({"type": "websocket.send", "bytes": item})
-            else:
-                await send({"type": "websocket.send", "text": item})
+            item = await queue.get()
+            # Drain whatever else is queued in the same wake-up: a room's burst of events
+            # costs one task switch, not one per frame.
+            while True:
+                if item is _CLOSE:
+                    await self.ws.close(code=1013, reason="too slow: reconnect and resume")
+                    return
+                if isinstance(item, bytes):
+                    await send({"type": "websocket.send", "bytes": item})
+                else:
+                    await send({"type": "websocket.send", "text": item})
+                if queue.empty():
+                    break
+                item = queue.get_nowait()
 
     # --- the connection ------------------------------------------------------------
     async def run(self) -> None:
