@@ -176,7 +176,8 @@ class RoomManager:
                     from games.content import builtin_items
 
                     items = list(builtin_items(meta.content_kind))
-                recent = await self.store.recent(room.record.app, room.record.group, room.record.game)
+                window = await self._recent_window(room)
+                recent = (await self.store.recent(room.record.app, room.record.group, room.record.game))[:window]
                 content = Content(tuple(items), tuple(recent))
             now = self.clock.now()
             seed = self.seeds()
@@ -287,9 +288,15 @@ class RoomManager:
         room.record.status = "finished"
         await self.store.save_room(room.record)
 
+    async def _recent_window(self, room: Room) -> int:
+        """How many recent items this group avoids for this game: the group setting
+        ``recent`` ({"spy": 20, "song": 50}) or the game's default."""
+        settings = await self.store.get_group_settings(room.record.app, room.record.group)
+        return int(settings.get("recent", {}).get(room.record.game, room.game.meta.remember_recent))
+
     async def _remember_content(self, room: Room) -> None:
         state = room.data.get("state") or {}
-        keep = room.game.meta.remember_recent
+        keep = await self._recent_window(room)
         if not keep:
             return
         for item_id in state.get("content_used", []):

@@ -9,7 +9,8 @@ from server.handlers import Context, handler
 from server.protocol import ProtocolError
 from server.validate import Field, Id, Int, Map, Schema, Text
 
-GROUP_SETTINGS = {"timezone": str, "lang": str, "checkin": dict, "name": str}
+GROUP_SETTINGS = {"timezone": str, "lang": str, "checkin": dict, "name": str, "recent": dict}
+MAX_RECENT_WINDOW = 1000
 
 
 @handler("ping", Schema(t=Field((int, float, str), required=False)))
@@ -48,6 +49,10 @@ def check_group_settings(settings: dict[str, Any]) -> dict[str, Any]:
         except (ZoneInfoNotFoundError, ValueError):
             raise ProtocolError("invalid_payload", f"unknown timezone '{settings['timezone']}'",
                                 field="timezone") from None
+    for game, window in settings.get("recent", {}).items():
+        if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= MAX_RECENT_WINDOW:
+            raise ProtocolError("invalid_payload", f"recent.{game} must be a whole number 0..{MAX_RECENT_WINDOW}",
+                                field="recent")
     if "lang" in settings and settings["lang"] not in ("zh", "en"):
         raise ProtocolError("invalid_payload", "'lang' must be 'zh' or 'en'", field="lang")
     if "checkin" in settings:

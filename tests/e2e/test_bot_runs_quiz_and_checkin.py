@@ -2,7 +2,9 @@
 a group and reads who leads."""
 from __future__ import annotations
 
-from sdk import Client, MoveRefused
+import pytest
+
+from sdk import Client, InvalidRequest, MoveRefused
 from server.clock import ManualClock
 from server.run import EmbeddedServer
 
@@ -83,3 +85,28 @@ async def test_the_game_over_event_carries_each_members_result_and_the_room_can_
         await clock.advance(60)
         second = (await bot.next_event("game_over", timeout=5)).result
         assert second is not None and second.round == 2
+
+
+async def test_a_group_never_gets_a_spy_pair_from_its_recent_window_which_it_can_set(
+        server: EmbeddedServer, clock: ManualClock, app_key: str) -> None:
+    async with Client(server.url, app_key) as bot:
+        await bot.set_group("g1", {"recent": {"spy": 3}})
+        used: list[str] = []
+        for _ in range(5):
+            room = await bot.create_room("g1", "spy", {"lang": "en"})
+            for i in range(4):
+                await bot.join(room.id, f"u{i}", f"P{i}")
+            await bot.start(room.id)
+            state = server.services.rooms.rooms[room.id].data["state"]
+            pair = state["content_used"][0]
+            assert pair not in used[-3:]
+            used.append(pair)
+            await bot.close_room(room.id)
+        assert await server.services.store.recent(bot.app, "g1", "spy") == used[::-1][:3]
+
+
+async def test_a_bad_recent_window_is_refused_naming_the_setting(server: EmbeddedServer, app_key: str) -> None:
+    async with Client(server.url, app_key) as bot:
+        with pytest.raises(InvalidRequest) as err:
+            await bot.set_group("g1", {"recent": {"spy": -1}})
+        assert err.value.data["field"] == "recent"
