@@ -167,7 +167,8 @@ def machine() -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("part", choices=["all", *PARTS, "profile", "setup"])
+    ap.add_argument("part", choices=["all", *PARTS, "profile", "setup", "report"])
+    ap.add_argument("file", nargs="?", help="report: a bench/results/*.json file to print as tables")
     ap.add_argument("--quick", action="store_true", help="small counts, one repeat: about a minute for 'all'")
     ap.add_argument("--repeats", type=int, default=None, help="interleaved repeats (default 1 quick, 3 otherwise)")
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma list among " + ",".join(SERVERS))
@@ -182,6 +183,14 @@ def main(argv: list[str] | None = None) -> int:
     args.sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else None
     args.repeats = args.repeats or (1 if args.quick else 3)
 
+    if args.part == "report":
+        if not args.file:
+            ap.error("report needs a results file")
+        saved = json.loads(Path(args.file).read_text())
+        for part, result in saved["parts"].items():
+            if part in TABLES and "runs" in result:
+                print(TABLES[part](result) + "\n")
+        return 0
     if args.part == "setup":
         return 0 if harness.setup_colyseus() else 1
     if "colyseus" in args.servers and not harness.setup_colyseus():
