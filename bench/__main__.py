@@ -28,10 +28,10 @@ def profile_for(args: argparse.Namespace) -> dict[str, Any]:
     q = args.quick
     return {
         "fanout": {"sizes": args.sizes or [10, 100, 1000],
-                   "max_deliveries": 40_000 if q else 150_000,
-                   "paced_deliveries": 10_000 if q else 60_000,
+                   "max_deliveries": 30_000 if q else 150_000,
+                   "paced_deliveries": 5_000 if q else 60_000,
                    "paced_rate": args.rate, "window": 50, "max_seconds": 10 if q else 30},
-        "inbound": {"rooms": 100, "room_size": 10, "questions": 10 if q else 50,
+        "inbound": {"rooms": 100, "room_size": 10, "questions": 5 if q else 50,
                     "max_seconds": 20 if q else 60},
         "connections": {"levels": [1000] if q else [1000, 5000, 10000], "settle_seconds": 0.5 if q else 2.0,
                         "hold_seconds": 1.0 if q else 25.0, "concurrency": 100},
