@@ -70,7 +70,8 @@ async def fanout(target: Target, p: dict[str, Any]) -> dict[str, Any]:
     connect_s = now() - t_conn
     publish = await target.publisher()
     await asyncio.sleep(0.3)  # let join/watch replies and any welcome events settle
-    got[0], lats.clear()
+    got[0] = 0
+    lats.clear()
     await mark("start")
     t0 = now()
     stop_at = t0 + max_seconds
