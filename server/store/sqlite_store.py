@@ -76,6 +76,8 @@ class SqliteStore(Store):
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="campfire-sqlite")
+        self._steps: list[tuple[Any, asyncio.Future[None]]] = []  # room steps waiting for the next commit
+        self._flushing: asyncio.Task[None] | None = None
 
     # --- plumbing ------------------------------------------------------------------
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -110,6 +112,8 @@ class SqliteStore(Store):
         self._db = await asyncio.get_running_loop().run_in_executor(self._pool, connect)
 
     async def close(self) -> None:
+        if self._flushing is not None:
+            await self._flushing  # room steps already accepted are written before closing
         if self._db is not None:
             db, self._db = self._db, None
             await asyncio.get_running_loop().run_in_executor(self._pool, db.close)
@@ -237,20 +241,57 @@ class SqliteStore(Store):
 
     async def commit_step(self, room: RoomRecord, input_n: int, room_input: dict[str, Any],
                           events: list[StoredEvent], snapshot: bytes | None) -> None:
-        def run(db: sqlite3.Connection) -> None:
+        """Group commit: steps from many rooms that arrive while a transaction is running are
+        written together in the next one, so a busy server pays one commit for many moves.
+        Each caller still returns only once its own step is durable."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        # Rows are prepared here, on the event loop, so the database thread only writes.
+        rows = (
+            room, input_n, _dumps(room_input),
+            [(room.id, e.seq, e.kind, _dumps(e.data), _dumps(e.to), e.at) for e in events], snapshot,
+        )
+        self._steps.append((rows, done))
+        if self._flushing is None:
+            self._flushing = loop.create_task(self._flush_steps())
+        await done
+
+    async def _flush_steps(self) -> None:
+        try:
+            while self._steps:
+                batch, self._steps = self._steps, []
+                try:
+                    await self._tx(lambda db: self._write_steps(db, [rows for rows, _ in batch]))
+                except Exception as exc:
+                    if len(batch) == 1:
+                        batch[0][1].set_exception(exc)
+                        continue
+                    # One bad step must not fail the others: retry them one by one.
+                    for rows, fut in batch:
+                        try:
+                            await self._tx(lambda db, rows=rows: self._write_steps(db, [rows]))
+                        except Exception as one:
+                            fut.set_exception(one)
+                        else:
+                            fut.set_result(None)
+                    continue
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_result(None)
+        finally:
+            self._flushing = None
+
+    def _write_steps(self, db: sqlite3.Connection, steps: list[Any]) -> None:
+        for room, input_n, room_input, events, snapshot in steps:
             self._upsert_room(db, room)
-            db.execute("INSERT INTO room_inputs (room, n, input) VALUES (?, ?, ?)",
-                       (room.id, input_n, _dumps(room_input)))
+            db.execute("INSERT INTO room_inputs (room, n, input) VALUES (?, ?, ?)", (room.id, input_n, room_input))
             db.executemany(
-                "INSERT INTO room_events (room, seq, kind, data, audience, at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(room.id, e.seq, e.kind, _dumps(e.data), _dumps(e.to), e.at) for e in events])
+                "INSERT INTO room_events (room, seq, kind, data, audience, at) VALUES (?, ?, ?, ?, ?, ?)", events)
             if snapshot is not None:
                 db.execute("INSERT INTO room_snapshots (room, input_n, snapshot) VALUES (?, ?, ?) "
                            "ON CONFLICT (room) DO UPDATE SET input_n = excluded.input_n, "
                            "snapshot = excluded.snapshot", (room.id, input_n, snapshot))
                 db.execute("DELETE FROM room_inputs WHERE room = ? AND n <= ?", (room.id, input_n))
-
-        await self._tx(run)
 
     async def load_room_state(self, room_id: str) -> tuple[int, bytes | None, list[dict[str, Any]]]:
         def run(db: sqlite3.Connection) -> tuple[int, bytes | None, list[dict[str, Any]]]:
