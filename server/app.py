@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from typing import AsyncIterator, Callable
+from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket
 from server.auth import Auth
 from server.clock import Clock, RealClock
 from server.config import Settings
+from server.direct import RAW_SEND
 from server.handlers import load_all
 from server.rooms import RoomManager
 from server.services import Services
@@ -64,7 +65,7 @@ def _media_routes(settings: Settings) -> list[Route]:
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
-               seeds: Callable[[], int] | None = None) -> Starlette:
+               seeds: Callable[[], int] | None = None) -> "CampfireApp":
     """The app. ``clock``, ``store`` and ``seeds`` (where game seeds come from) are injectable
     for tests; by default the app opens ``settings.store``, uses wall time and OS randomness."""
     load_all()  # import every handler module now, so a broken one fails at start, not mid-game
@@ -91,7 +92,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
             if own_store:
                 await st.close()
 
-    return Starlette(
+    starlette = Starlette(
         routes=[
             Route("/healthz", healthz),
             WebSocketRoute("/ws", websocket_endpoint),
@@ -100,3 +101,18 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         ],
         lifespan=lifespan,
     )
+    return CampfireApp(starlette)
+
+
+class CampfireApp:
+    """The ASGI entry point: Starlette, with the server's own websocket ``send`` left in the
+    scope for the direct send path (server/direct.py)."""
+
+    def __init__(self, starlette: Starlette) -> None:
+        self.starlette = starlette
+        self.state = starlette.state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            scope[RAW_SEND] = send
+        await self.starlette(scope, receive, send)

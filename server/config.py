@@ -31,6 +31,7 @@ class Settings:
     max_connections: int = 10_000
     send_queue_frames: int = 1_000  # a member this far behind is disconnected (resume later)
     hello_timeout: float = 10.0
+    ws_compression: bool = False  # permessage-deflate; see docs/PROTOCOL.md "Limits"
     # Rooms and tokens.
     player_token_ttl: int = 3600
     max_player_token_ttl: int = 7 * 24 * 3600

@@ -21,7 +21,8 @@ from games.registry import get_game
 from server import room_logic
 from server.auth import new_id
 from server.clock import Clock, TimerHandle
-from server.protocol import ProtocolError
+from server.direct import frame_payload
+from server.protocol import ProtocolError, encode_text
 from server.scoring.records import game_record
 from server.store import RoomRecord, Store, StoredEvent
 
@@ -356,13 +357,15 @@ class RoomManager:
 class EventFrame:
     """One event as a frame, encoded at most once per format however many watchers get it."""
 
-    __slots__ = ("room", "event", "_binary", "_text")
+    __slots__ = ("room", "event", "_binary", "_text", "_framed_binary", "_framed_text")
 
     def __init__(self, room: str, event: StoredEvent) -> None:
         self.room = room
         self.event = event
         self._binary: bytes | None = None
         self._text: str | None = None
+        self._framed_binary: bytes | None = None
+        self._framed_text: bytes | None = None
 
     def frame(self) -> dict[str, Any]:
         ev = self.event
@@ -378,7 +381,16 @@ class EventFrame:
 
     def text(self) -> str:
         if self._text is None:
-            from server.protocol import encode_text
-
             self._text = encode_text(self.frame())
         return self._text
+
+    def framed_binary(self) -> bytes:
+        """The whole websocket frame, for writing straight to every member's socket."""
+        if self._framed_binary is None:
+            self._framed_binary = frame_payload(self.binary())
+        return self._framed_binary
+
+    def framed_text(self) -> bytes:
+        if self._framed_text is None:
+            self._framed_text = frame_payload(self.text())
+        return self._framed_text

@@ -23,6 +23,9 @@ def _uvicorn_config(app: object, settings: Settings, log_level: str) -> uvicorn.
         # The protocol's own limit answers oversized frames with an error and keeps the
         # connection; uvicorn's hard cap (16×) only guards memory and closes with 1009.
         ws_max_size=settings.max_frame_bytes * 16,
+        # Off by default: frames are small MessagePack maps, compression costs CPU and a zlib
+        # context per connection, and without it one framed event serves every member.
+        ws_per_message_deflate=settings.ws_compression,
         ws_ping_interval=20.0, ws_ping_timeout=20.0,
     )
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server.direct import RAW_SEND, DirectWriter, frame_payload
 from server.handlers import Context, load_all
 from server.protocol import (
     PROTOCOL_VERSIONS, ProtocolError, decode, encode_binary, encode_text, error, reply,
@@ -68,6 +69,8 @@ class Session:
         self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=settings.send_queue_frames)
         self.limiter = RateLimiter(settings.frames_per_second, settings.frame_burst)
         self.closing = False
+        self._writing = False  # the writer task holds a frame it has not finished sending
+        self.direct = DirectWriter.for_send(ws.scope.get(RAW_SEND))
 
     # --- audience ------------------------------------------------------------------
     def may_see(self, room: "Room", to: Any) -> bool:
@@ -82,10 +85,25 @@ class Session:
 
     # --- sending -------------------------------------------------------------------
     def send_event(self, frame: "EventFrame") -> None:
+        if self._can_write_now():
+            assert self.direct is not None
+            self.direct.write(frame.framed_binary() if self.binary else frame.framed_text())
+            return
         self._enqueue(frame.binary() if self.binary else frame.text())
 
     def send(self, frame: dict[str, Any]) -> None:
-        self._enqueue(encode_binary(frame) if self.binary else encode_text(frame))
+        payload = encode_binary(frame) if self.binary else encode_text(frame)
+        if self._can_write_now():
+            assert self.direct is not None
+            self.direct.write(frame_payload(payload))
+            return
+        self._enqueue(payload)
+
+    def _can_write_now(self) -> bool:
+        """Straight to the socket only when nothing is waiting or being written before it,
+        so frames always leave in the order they were sent."""
+        return (self.direct is not None and not self.closing and not self._writing and self.queue.empty()
+                and self.direct.ready())
 
     def _enqueue(self, payload: bytes | str) -> None:
         if self.closing:
@@ -107,6 +125,7 @@ class Session:
         queue = self.queue
         while True:
             item = await queue.get()
+            self._writing = True
             # Drain whatever else is queued in the same wake-up: a room's burst of events
             # costs one task switch, not one per frame.
             while True:
@@ -120,6 +139,7 @@ class Session:
                 if queue.empty():
                     break
                 item = queue.get_nowait()
+            self._writing = False
 
     # --- the connection ------------------------------------------------------------
     async def run(self) -> None:
