@@ -17,6 +17,7 @@ from server.clock import Clock, RealClock
 from server.config import Settings
 from server.direct import RAW_SEND
 from server.handlers import load_all
+from server.media import media_routes
 from server.rooms import RoomManager
 from server.services import Services
 from server.session import Session
@@ -42,26 +43,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
 
 
 def _rest_routes() -> list[Route]:
-    routes: list[Route] = []
-    for name in REST_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        routes.extend(module.routes())
-    return routes
-
-
-def _media_routes(settings: Settings) -> list[Route]:
-    try:
-        from server.media import media_routes
-    except ModuleNotFoundError as exc:
-        if exc.name != "server.media":
-            raise
-        return []
-    return media_routes(settings.data_dir)
+    return [route for name in REST_MODULES for route in importlib.import_module(name).routes()]
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
@@ -97,7 +79,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
             Route("/healthz", healthz),
             WebSocketRoute("/ws", websocket_endpoint),
             Mount("/v1", routes=_rest_routes()),
-            *_media_routes(settings),
+            *media_routes(settings.data_dir),
         ],
         lifespan=lifespan,
     )
