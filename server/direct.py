@@ -61,3 +61,12 @@ class DirectWriter:
 
     def write(self, framed: bytes) -> None:
         self._proto.transport.write(framed)
+
+    def stalled(self) -> bool:
+        """The socket's buffer is over its high-water mark: the peer is not reading."""
+        return not self._proto.writable.is_set()
+
+    def abort(self) -> None:
+        """Drop the connection at once. For a peer that stopped reading: a closing handshake
+        could only wait behind megabytes it will not read (until the keepalive gives up)."""
+        self._proto.transport.abort()

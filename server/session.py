@@ -69,7 +69,9 @@ class Session:
         self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=settings.send_queue_frames)
         self.limiter = RateLimiter(settings.frames_per_second, settings.frame_burst)
         self.closing = False
-        self._writing = False  # the writer task holds a frame it has not finished sending
+        # Runs only while frames wait in the queue: most of the time frames go out directly
+        # and an idle connection carries no task of its own.
+        self._writer_task: asyncio.Task[None] | None = None
         self.direct = DirectWriter.for_send(ws.scope.get(RAW_SEND))
 
     # --- audience ------------------------------------------------------------------
@@ -102,7 +104,7 @@ class Session:
     def _can_write_now(self) -> bool:
         """Straight to the socket only when nothing is waiting or being written before it,
         so frames always leave in the order they were sent."""
-        return (self.direct is not None and not self.closing and not self._writing and self.queue.empty()
+        return (self.direct is not None and not self.closing and self._writer_task is None
                 and self.direct.ready())
 
     def _enqueue(self, payload: bytes | str) -> None:
@@ -112,49 +114,67 @@ class Session:
             self.queue.put_nowait(payload)
         except asyncio.QueueFull:
             log.info("session %s is too far behind; disconnecting it", self.id)
-            self.closing = True
             self._drop_queue()
-            self.queue.put_nowait(_CLOSE)
+            if self.direct is not None and self.direct.stalled():
+                # The writer is stuck behind data the peer will not read: drop the connection
+                # now rather than queue a closing handshake behind it.
+                self.closing = True
+                if self._writer_task is not None:
+                    self._writer_task.cancel()
+                self.direct.abort()
+                return
+            self._close_soon()
+            return
+        self._start_writer()
+
+    def _close_soon(self) -> None:
+        """Close after the frames already queued (an error frame explaining why, say)."""
+        self.closing = True
+        if self.queue.full():
+            self._drop_queue()
+        self.queue.put_nowait(_CLOSE)
+        self._start_writer()
+
+    def _start_writer(self) -> None:
+        if self._writer_task is None:
+            self._writer_task = asyncio.get_running_loop().create_task(self._writer())
 
     def _drop_queue(self) -> None:
         while not self.queue.empty():
             self.queue.get_nowait()
 
     async def _writer(self) -> None:
+        """Send what is queued, in order, through the ASGI path (which waits while the socket's
+        buffer is full), then end: the next frame that has to wait starts a new writer."""
         send = self.ws.send
         queue = self.queue
-        while True:
-            item = await queue.get()
-            self._writing = True
-            # Drain whatever else is queued in the same wake-up: a room's burst of events
-            # costs one task switch, not one per frame.
-            while True:
+        try:
+            while not queue.empty():
+                item = queue.get_nowait()
                 if item is _CLOSE:
-                    await self.ws.close(code=1013, reason="too slow: reconnect and resume")
+                    await self.ws.close(code=1013, reason="closing: reconnect and resume")
                     return
                 if isinstance(item, bytes):
                     await send({"type": "websocket.send", "bytes": item})
                 else:
                     await send({"type": "websocket.send", "text": item})
-                if queue.empty():
-                    break
-                item = queue.get_nowait()
-            self._writing = False
+        finally:
+            self._writer_task = None
 
     # --- the connection ------------------------------------------------------------
     async def run(self) -> None:
         await self.ws.accept()
-        writer = asyncio.create_task(self._writer())
         self.services.sessions.add(self)
         try:
-            await self._read_loop(writer)
+            await self._read_loop()
         except WebSocketDisconnect:
             pass
         finally:
             self.services.sessions.discard(self)
             for room in list(self.watching.values()):
                 self.services.rooms.unwatch(room, self)
-            if not writer.done():
+            writer = self._writer_task
+            if writer is not None and not writer.done():
                 if self.closing:
                     try:
                         await asyncio.wait_for(writer, timeout=5)
@@ -174,16 +194,15 @@ class Session:
             return message["bytes"]
         return message.get("text")
 
-    async def _read_loop(self, writer: asyncio.Task[None]) -> None:
+    async def _read_loop(self) -> None:
         settings = self.services.settings
         routes = load_all()
-        while not writer.done():
+        while True:
             try:
                 raw = await self._receive(settings.hello_timeout if self.principal is None else None)
             except asyncio.TimeoutError:
                 self.send(error(None, ProtocolError("hello_required", "say hello first")))
-                self.closing = True
-                self.queue.put_nowait(_CLOSE)
+                self._close_soon()
                 return
             if raw is None:
                 continue
@@ -211,8 +230,7 @@ class Session:
             except ProtocolError as err:
                 self.send(error(rid, err))
                 if err.fatal:
-                    self.closing = True
-                    self.queue.put_nowait(_CLOSE)
+                    self._close_soon()
                     return
             except Exception:
                 log.exception("handler failed")

@@ -2,7 +2,9 @@
 used when it can be, and clients must receive exactly the frames the ASGI path would send."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import socket
 from typing import Any
 
 import msgpack
@@ -66,3 +68,35 @@ def test_an_event_frame_is_built_once_for_all_members() -> None:
     ev = EventFrame("room_1", StoredEvent(4, "announce", {"n": 1}, "all", 0.0))
     assert ev.framed_binary() is ev.framed_binary()
     assert msgpack.unpackb(ev.framed_binary()[2:])["data"]["seq"] == 4
+
+
+async def test_a_member_too_far_behind_is_disconnected_and_the_room_goes_on(
+        settings: Settings, clock: ManualClock, store: Store, app_key: str) -> None:
+    small = dataclasses.replace(settings, send_queue_frames=5, frames_per_second=10_000.0, frame_burst=10_000)
+    async with EmbeddedServer(small, clock=clock, store=store).running() as srv:
+        bot = RawClient(await websockets.connect(srv.url))
+        await bot.hello(key=app_key)
+        room = (await bot.request("room.create", {"group": "g1", "game": "quiz"}))["data"]["room"]["id"]
+        token = (await bot.request("token.mint", {"group": "g1", "player": "m1"}))["data"]["token"]
+        # A member whose client stops reading: its buffers fill, then the server's queue.
+        # (A small receive buffer makes the kernel's share of the backlog small.)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", srv.port))
+        stalled = RawClient(await websockets.connect(srv.url, sock=sock, max_queue=1))
+        await stalled.hello(token=token)
+        await stalled.request("room.watch", {"room": room})
+        session = next(s for s in srv.services.sessions if s.principal and s.principal.player == "m1")
+        big = "x" * 50_000
+        for n in range(400):
+            await bot.request("room.announce", {"room": room, "data": {"n": n, "text": big}})
+            if session.closing:
+                break
+        assert session.closing, "the stalled member was never cut off"
+        for _ in range(200):  # the abort is I/O: wait for the server to see the connection gone
+            if session not in srv.services.sessions:
+                break
+            await asyncio.sleep(0.01)
+        assert session not in srv.services.sessions
+        reply = await bot.request("room.announce", {"room": room, "data": {"n": -1}})
+        assert reply["type"] == "ok"
