@@ -2,6 +2,7 @@
 with a manual clock and its own SQLite file, plus apps and keys to talk to it."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 
@@ -44,6 +45,22 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
 @pytest.fixture
 async def server(settings: Settings, clock: ManualClock, store: Store) -> AsyncIterator[EmbeddedServer]:
     srv = EmbeddedServer(settings, clock=clock, store=store)
+    async with srv.running():
+        yield srv
+
+
+@pytest.fixture
+def seed_base() -> int:
+    """Seeds the sequence of game seeds for ``seeded_server``; a test module may override it."""
+    return 3
+
+
+@pytest.fixture
+async def seeded_server(settings: Settings, clock: ManualClock, store: Store,
+                        seed_base: int) -> AsyncIterator[EmbeddedServer]:
+    """The real server, with each new game's seed drawn from a fixed sequence."""
+    seeds = random.Random(seed_base).getrandbits
+    srv = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: seeds(62))
     async with srv.running():
         yield srv
 

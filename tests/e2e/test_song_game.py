@@ -9,8 +9,7 @@ round began: title = round(base × (1 − t / T / 2)), artist = round(base × ar
 """
 from __future__ import annotations
 
-import random
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -20,9 +19,7 @@ from games.text import fold
 from sdk import Client, MoveRefused
 from sdk.models import Event
 from server.clock import ManualClock
-from server.config import Settings
 from server.run import EmbeddedServer
-from server.store import Store
 
 MEMBERS = [("u1", "Ann"), ("u2", "Ben"), ("u3", "Cai"), ("u4", "Dee")]
 BASE, SHARE, T, HINT_EVERY, REVEAL = 1000, 0.3, 40, 10, 5
@@ -34,11 +31,9 @@ def title_points(t: float) -> int:
 
 
 @pytest.fixture
-async def seeded_server(settings: Settings, clock: ManualClock, store: Store) -> AsyncIterator[EmbeddedServer]:
-    seeds = random.Random(4).getrandbits
-    srv = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: seeds(62))
-    async with srv.running():
-        yield srv
+def seed_base() -> int:
+    return 4
+
 
 
 async def arrived(bot: Client) -> list[Event]:

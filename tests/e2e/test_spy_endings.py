@@ -9,32 +9,19 @@ against a spy (normal and PK votes alike).
 """
 from __future__ import annotations
 
-import random
 from collections import Counter
-from typing import Any, AsyncIterator
-
-import pytest
+from typing import Any
 
 from sdk import Client
 from sdk.models import Event
 from server.clock import ManualClock
-from server.config import Settings
 from server.run import EmbeddedServer
-from server.store import Store
 
 MEMBERS = ["u1", "u2", "u3", "u4", "u5", "u6"]
 SECONDS = 20  # describe_seconds and vote_seconds of every scripted room
 WIN = {"civilian": 10, "spy": 20, "blank": 30}
 SIDE = {"civilian": "civilians", "spy": "spies", "blank": "blank"}
 
-
-@pytest.fixture
-async def seeded_server(settings: Settings, clock: ManualClock, store: Store) -> AsyncIterator[EmbeddedServer]:
-    """The real server, with each new game's seed drawn from a fixed sequence."""
-    seeds = random.Random(3).getrandbits
-    srv = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: seeds(62))
-    async with srv.running():
-        yield srv
 
 
 class Table:
