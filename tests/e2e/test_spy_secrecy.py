@@ -344,7 +344,6 @@ class Group:
         return await conn.request("room.act", {"room": game.room, "action": action})
 
     async def drive(self, game: Game) -> None:
-        rng = game.rng
         alive = set(game.players)
         pk: list[str] = []
         while True:
