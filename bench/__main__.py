@@ -16,7 +16,6 @@ from typing import Any, Callable
 
 from bench import harness
 from bench.report import fanout_table, inbound_table, connections_table, resume_table
-from bench.stats import summarize
 
 SERVERS = ("ceiling", "socketio", "colyseus", "campfire")
 PARTS = ("fanout", "inbound", "connections", "boards", "resume")

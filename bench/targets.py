@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import msgpack
 
-from bench.wsclient import BINARY, TEXT, WSClient, connect
+from bench.wsclient import BINARY, WSClient, connect
 
 HOST = "127.0.0.1"
 OnEvent = Callable[[dict[str, Any]], None]  # receives the event's envelope data {room, seq, kind, data}
