@@ -142,17 +142,25 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
     return _vote(state, player, value, now)
 
 
+def _text_refusal(text: Any, what: str, empty_hint: str, limit: int) -> Refusal | None:
+    """Descriptions and guesses alike: text, not blank once folded, not over ``limit``."""
+    if not isinstance(text, str):
+        return refuse("invalid_action", f"a {what} is text")
+    if not fold(text):
+        return refuse(f"empty_{what}", empty_hint)
+    if len(text) > limit:
+        return refuse(f"{what}_too_long", f"at most {limit} characters", max=limit)
+    return None
+
+
 def _describe(state: State, player: str, text: Any, now: float) -> Step | Refusal:
     if state["phase"] not in ("describe", "pk_describe"):
         return refuse("wrong_phase", "it is not time to describe")
     if _speaker(state) != player:
         return refuse("not_your_turn", "it is not your turn", turn=_speaker(state))
-    if not isinstance(text, str):
-        return refuse("invalid_action", "a description is text")
-    if not fold(text):
-        return refuse("empty_description", "say something about your word")
-    if len(text) > MAX_DESCRIPTION:
-        return refuse("description_too_long", f"at most {MAX_DESCRIPTION} characters", max=MAX_DESCRIPTION)
+    refusal = _text_refusal(text, "description", "say something about your word", MAX_DESCRIPTION)
+    if refusal is not None:
+        return refusal
     word = state["words"].get(state["roles"][player])
     leaked = leaks(word, text)
     if leaked and state["config"]["leak_penalty"] == "warn":
@@ -208,12 +216,9 @@ def _guess(state: State, player: str, text: Any, now: float) -> Step | Refusal:
         return refuse("wrong_phase", "there is no guess to make now")
     if player != state["guesser"]:
         return refuse("not_your_turn", "only the blank who was voted out guesses")
-    if not isinstance(text, str):
-        return refuse("invalid_action", "a guess is text")
-    if not fold(text):
-        return refuse("empty_guess", "guess a word")
-    if len(text) > MAX_GUESS:
-        return refuse("guess_too_long", f"at most {MAX_GUESS} characters", max=MAX_GUESS)
+    refusal = _text_refusal(text, "guess", "guess a word", MAX_GUESS)
+    if refusal is not None:
+        return refusal
     rng = Rng(state["rng"])
     events: list[Event] = []
     _resolve_guess(state, rng, guess_matches(text, state["words"][CIVILIAN]), now, events)

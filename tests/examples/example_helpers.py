@@ -87,3 +87,15 @@ async def play_quiz(say: Say, outbox: Outbox, clock, open_word: str = "答题", 
         await outbox.expect("答案：" if zh else "Answer:")
         await clock.advance(5)
     return await outbox.expect("答题结束" if zh else "Quiz is over")
+
+
+async def start_spy_with_four(say: Say, outbox: Outbox, fourth_seat: str = "4号") -> dict[str, str]:
+    """Four members open and start Who's the Spy; returns each member's private message
+    (their word, or the blank notice), keyed by the chat it went to."""
+    await say("111", "谁是卧底")
+    for m in ("222", "333", "444"):
+        await say(m, "加入")
+    await outbox.expect(fourth_seat)
+    await say("111", "开始")
+    await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
+    return {s.chat: s.text for s in outbox.sent if s.private}

@@ -19,7 +19,7 @@ from aiogram.client.session.base import BaseSession  # noqa: E402
 from aiogram.methods import SendMessage, TelegramMethod  # noqa: E402
 from aiogram.types import Chat, Message, Update, User  # noqa: E402
 
-from example_helpers import Outbox, Sent, play_quiz  # noqa: E402
+from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 from sdk import Client  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "aiogram" / "campfire_bot.py"
@@ -100,10 +100,5 @@ async def test_a_whole_quiz_and_a_checkin_in_a_telegram_group_through_aiogram(te
 
 async def test_spy_words_are_sent_to_each_members_private_chat(telegram, clock) -> None:
     say, outbox = telegram
-    await say("111", "谁是卧底")
-    for m in ("222", "333", "444"):
-        await say(m, "加入")
-    await outbox.expect("4号Dave")
-    await say("111", "开始")
-    await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
-    assert {s.chat for s in outbox.sent if s.private} == set(USERS)
+    words = await start_spy_with_four(say, outbox, fourth_seat="4号Dave")
+    assert set(words) == set(USERS)

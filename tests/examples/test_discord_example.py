@@ -16,7 +16,7 @@ pytest.importorskip("discord")
 import discord  # noqa: E402
 from discord.http import Route  # noqa: E402
 
-from example_helpers import Outbox, Sent, play_quiz  # noqa: E402
+from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 from sdk import Client  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "discord" / "campfire_bot.py"
@@ -112,10 +112,5 @@ async def test_a_whole_quiz_and_a_checkin_in_a_discord_channel(discord_bot, cloc
 
 async def test_spy_words_arrive_as_direct_messages(discord_bot, clock) -> None:
     say, outbox = discord_bot
-    await say("111", "谁是卧底")
-    for m in ("222", "333", "444"):
-        await say(m, "加入")
-    await outbox.expect("4号Dave")
-    await say("111", "开始")
-    await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
-    assert {s.chat for s in outbox.sent if s.private} == set(USERS)
+    words = await start_spy_with_four(say, outbox, fourth_seat="4号Dave")
+    assert set(words) == set(USERS)

@@ -21,7 +21,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot, GroupIncreaseNoticeEvent, 
 from nonebot.adapters.onebot.v11.event import Sender  # noqa: E402
 from nonebot.message import handle_event  # noqa: E402
 
-from example_helpers import Outbox, Sent, play_quiz  # noqa: E402
+from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 
 PLUGIN = Path(__file__).resolve().parents[2] / "examples" / "nonebot2" / "campfire_plugin"
 GROUP = 424242
@@ -108,14 +108,8 @@ async def test_spy_words_go_out_as_private_messages_through_onebot(server, clock
         async def say(member: str, text: str) -> None:
             await handle_event(bot, group_message(member, text))
 
-        await say("111", "谁是卧底")
-        for m in ("222", "333", "444"):
-            await say(m, "加入")
-        await outbox.expect("4号")
-        await say("111", "开始")
+        words = await start_spy_with_four(say, outbox)
         await outbox.expect("词已私聊发给各位")
-        await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
-        words = {s.chat: s.text for s in outbox.sent if s.private}
         assert set(words) == {"111", "222", "333", "444"}
         assert all("你的词是" in t or "你是白板" in t for t in words.values())
 
