@@ -43,26 +43,26 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-async def server(settings: Settings, clock: ManualClock, store: Store) -> AsyncIterator[EmbeddedServer]:
-    srv = EmbeddedServer(settings, clock=clock, store=store)
-    async with srv.running():
-        yield srv
-
-
-@pytest.fixture
 def seed_base() -> int:
-    """Seeds the sequence of game seeds for ``seeded_server``; a test module may override it."""
+    """Seeds the sequence of game seeds for the server fixtures; a test module may override it."""
     return 3
 
 
 @pytest.fixture
-async def seeded_server(settings: Settings, clock: ManualClock, store: Store,
-                        seed_base: int) -> AsyncIterator[EmbeddedServer]:
-    """The real server, with each new game's seed drawn from a fixed sequence."""
+async def server(settings: Settings, clock: ManualClock, store: Store,
+                 seed_base: int) -> AsyncIterator[EmbeddedServer]:
+    """The real server, with each new game's seed drawn from a fixed sequence: a test that
+    runs a game always plays the same game (the suite never depends on the OS's randomness)."""
     seeds = random.Random(seed_base).getrandbits
     srv = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: seeds(62))
     async with srv.running():
         yield srv
+
+
+@pytest.fixture
+async def seeded_server(server: EmbeddedServer) -> EmbeddedServer:
+    """The same seeded server, under the name tests that care about the seed ask for."""
+    return server
 
 
 @pytest.fixture

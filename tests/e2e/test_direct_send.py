@@ -55,7 +55,7 @@ async def test_members_get_announcements_through_the_direct_path_in_both_formats
 async def test_a_connection_with_compression_falls_back_to_the_asgi_path(
         settings: Settings, clock: ManualClock, store: Store, app_key: str) -> None:
     deflate = dataclasses.replace(settings, ws_compression=True)
-    async with EmbeddedServer(deflate, clock=clock, store=store).running() as srv:
+    async with EmbeddedServer(deflate, clock=clock, store=store, seeds=lambda: 11).running() as srv:
         binary, _, ready = await _announce_to_members(srv, app_key, compression=True)
         assert [e["data"]["n"] for e in binary] == [0, 1, 2]
         assert not all(ready)
@@ -73,7 +73,7 @@ def test_an_event_frame_is_built_once_for_all_members() -> None:
 async def test_a_member_too_far_behind_is_disconnected_and_the_room_goes_on(
         settings: Settings, clock: ManualClock, store: Store, app_key: str) -> None:
     small = dataclasses.replace(settings, send_queue_frames=5, frames_per_second=10_000.0, frame_burst=10_000)
-    async with EmbeddedServer(small, clock=clock, store=store).running() as srv:
+    async with EmbeddedServer(small, clock=clock, store=store, seeds=lambda: 11).running() as srv:
         bot = RawClient(await websockets.connect(srv.url))
         await bot.hello(key=app_key)
         room = (await bot.request("room.create", {"group": "g1", "game": "quiz"}))["data"]["room"]["id"]

@@ -37,7 +37,7 @@ async def test_restarting_mid_quiz_keeps_every_answer_and_the_quiz_finishes_on_i
     namespace = f"restart{next(_namespaces)}:"
     store = await _open(store_url, namespace)
     _, key = await create_app(store, "bot")
-    first = EmbeddedServer(settings, clock=clock, store=store)
+    first = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: 11)
     await first.start()
     async with Client(first.url, key, reconnect=False) as bot:
         room = await bot.create_room("g1", "quiz", {"questions": 3, "seconds": 20, "reveal_seconds": 2})
@@ -53,7 +53,7 @@ async def test_restarting_mid_quiz_keeps_every_answer_and_the_quiz_finishes_on_i
 
     # A new process: a new store connection and a new server on the same data.
     store = await _open(store_url, namespace)
-    second = EmbeddedServer(settings, clock=clock, store=store)
+    second = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: 11)
     await second.start()
     try:
         async with Client(second.url, key) as bot:
@@ -85,7 +85,7 @@ async def test_a_timer_that_fell_due_while_the_server_was_down_fires_on_restart(
         settings: Settings, clock: ManualClock) -> None:
     store = await open_store(settings.store)
     _, key = await create_app(store, "bot")
-    first = EmbeddedServer(settings, clock=clock, store=store)
+    first = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: 11)
     await first.start()
     async with Client(first.url, key, reconnect=False) as bot:
         room = await bot.create_room("g1", "quiz", {"questions": 1, "seconds": 10})
@@ -94,7 +94,7 @@ async def test_a_timer_that_fell_due_while_the_server_was_down_fires_on_restart(
     await first.stop()
     await clock.advance(60)  # the deadline passes while nothing runs
 
-    second = EmbeddedServer(settings, clock=clock, store=store)
+    second = EmbeddedServer(settings, clock=clock, store=store, seeds=lambda: 11)
     await second.start()
     try:
         await clock.advance(0)  # the re-armed timer is already due
