@@ -1,6 +1,6 @@
 # Two commands for a fresh machine (Python 3.11+, make):
 #   make demo   install what is needed and start the server with demo content (embedded store)
-#   make test   install what is needed (redis-server included) and run the whole test suite
+#   make test   install what is needed (redis-server and chromium included) and run the whole test suite
 VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
@@ -20,6 +20,7 @@ demo: install
 
 test: install
 	scripts/ensure-redis.sh
+	scripts/ensure-chromium.sh
 	$(VENV)/bin/python -m pytest
 
 clean:

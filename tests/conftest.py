@@ -17,6 +17,9 @@ from server.run import EmbeddedServer
 from server.store import Store, open_store
 from tests.redis_server import RedisServer
 
+# Real headless Chromium fixtures (browser, phone) for any test folder: tests/browser/plugin.py.
+pytest_plugins = ["tests.browser.plugin"]
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
