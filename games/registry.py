@@ -14,6 +14,7 @@ _BUILTIN: dict[str, str] = {
     "quiz": "games.quiz",
     "spy": "games.spy",
     "song": "games.song",
+    "gomoku": "games.gomoku",
 }
 _loaded: dict[str, Game] = {}
 
