@@ -18,7 +18,7 @@ from server.config import Settings
 from server.direct import RAW_SEND
 from server.handlers import load_all
 from server.media import media_routes
-from server.rooms import RoomManager
+from server.runtime import Rooms
 from server.services import Services
 from server.session import Session
 from server.store import Store, open_store
@@ -57,7 +57,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         own_store = store is None
         st = store if store is not None else await open_store(settings.store)
         clk = clock or RealClock()
-        rooms = RoomManager(st, clk, settings, seeds)
+        rooms = Rooms(st, clk, settings, seeds=seeds)
         app.state.services = Services(settings, st, clk, await Auth.load(st), rooms)
         if settings.demo:
             from server.demo import banner, ensure_demo

@@ -35,28 +35,22 @@ async def get_games(request: Request, who: Principal) -> Any:
 async def get_rooms(request: Request, who: Principal) -> Any:
     group = request.query_params.get("group") if who.is_bot else who.group
     live = request.query_params.get("live", "false").lower() in ("1", "true", "yes")
-    svc = services(request)
-    out = []
-    for record in await svc.store.list_rooms(who.app, group, live_only=live):
-        room = svc.rooms.rooms.get(record.id)
-        out.append(room.describe() if room else {"id": record.id, "group": record.group, "game": record.game,
-                                                 "status": record.status, "round": record.round})
-    return {"rooms": out}
+    return {"rooms": await services(request).rooms.list(who.app, group, live_only=live)}
 
 
 @endpoint
 async def get_room(request: Request, who: Principal) -> Any:
-    room = await services(request).rooms.get(who.app, request.path_params["room"])
-    _own_group(who, room.record.group)
-    state = room.data["state"]
-    return {"room": room.describe(), "view": room.game.view(state, who.player) if state is not None else None}
+    rooms = services(request).rooms
+    record = await rooms.record(who.app, request.path_params["room"])
+    _own_group(who, record.group)
+    return await rooms.view(who.app, record.id, who.player)
 
 
 @endpoint
 async def get_room_events(request: Request, who: Principal) -> Any:
     require_bot(who)
     svc = services(request)
-    room = await svc.rooms.get(who.app, request.path_params["room"])
+    room = await svc.rooms.record(who.app, request.path_params["room"])
     after = int_param(request, "after", 0, 0, 1 << 62)
     limit = int_param(request, "limit", 500, 1, 5000)
     events = await svc.store.read_events(room.id, after, limit)

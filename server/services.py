@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 from server.auth import Auth
 from server.clock import Clock
 from server.config import Settings
-from server.rooms import RoomManager
+from server.runtime import Rooms
 from server.store import Store
-
-if TYPE_CHECKING:
-    from server.session import Session
 
 
 @dataclass(eq=False)
@@ -20,5 +17,5 @@ class Services:
     store: Store
     clock: Clock
     auth: Auth
-    rooms: RoomManager
-    sessions: set["Session"] = field(default_factory=set)
+    rooms: Rooms
+    sessions: set[Any] = field(default_factory=set)  # the open connections (server/session.py)

@@ -23,7 +23,7 @@ from server.validate import Field, Schema
 
 if TYPE_CHECKING:
     from server.auth import Principal
-    from server.rooms import EventFrame, Room
+    from server.runtime import EventFrame
     from server.services import Services
 
 log = logging.getLogger("campfire.session")
@@ -64,7 +64,6 @@ class Session:
         self.id = secrets.token_hex(6)
         self.principal: "Principal | None" = None
         self.binary = True  # answer in the format the client said hello in
-        self.watching: dict[str, "Room"] = {}
         settings = services.settings
         self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=settings.send_queue_frames)
         self.limiter = RateLimiter(settings.frames_per_second, settings.frame_burst)
@@ -75,7 +74,7 @@ class Session:
         self.direct = DirectWriter.for_send(ws.scope.get(RAW_SEND))
 
     # --- audience ------------------------------------------------------------------
-    def may_see(self, room: "Room", to: Any) -> bool:
+    def may_see(self, to: Any) -> bool:
         p = self.principal
         if p is None:
             return False
@@ -171,8 +170,7 @@ class Session:
             pass
         finally:
             self.services.sessions.discard(self)
-            for room in list(self.watching.values()):
-                self.services.rooms.unwatch(room, self)
+            self.services.rooms.unwatch_all(self)
             writer = self._writer_task
             if writer is not None and not writer.done():
                 if self.closing:

@@ -14,15 +14,15 @@ from server.validate import Schema
 
 if TYPE_CHECKING:
     from server.auth import Principal
+    from server.runtime import Watcher
     from server.services import Services
-    from server.session import Session
 
 
 @dataclass(slots=True)
 class Context:
     principal: "Principal"
     services: "Services"
-    session: "Session | None"
+    session: "Watcher | None"  # the connection, when the frame came over a websocket
 
 
 HandlerFn = Callable[[Context, dict[str, Any]], Awaitable[dict[str, Any] | None]]

@@ -62,7 +62,7 @@ async def test_a_connection_with_compression_falls_back_to_the_asgi_path(
 
 
 def test_an_event_frame_is_built_once_for_all_members() -> None:
-    from server.rooms import EventFrame
+    from server.runtime import EventFrame
     from server.store import StoredEvent
 
     ev = EventFrame("room_1", StoredEvent(4, "announce", {"n": 1}, "all", 0.0))

@@ -1,17 +1,15 @@
-"""The room runtime: one asyncio lock per room, an ordered event log, timers, persistence.
+"""The life of the rooms this node owns: load, apply inputs, commit, fan out, timers.
 
 Each input is applied under the room's lock, then committed to the store (input + its
-events, and a snapshot every ``snapshot_every`` inputs or when a game starts), and only
-then sent to watchers. So a client never sees an event the store could lose, and a
-restarted server rebuilds every live room from its snapshot and the inputs after it.
+events, and a snapshot every ``snapshot_every`` inputs or when a game starts) under the
+room's fencing epoch, and only then handed to watchers. So a client never sees an event
+the store could lose, and another node (or this one after a restart) rebuilds every live
+room from its snapshot and the inputs after it.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import msgpack
@@ -20,156 +18,148 @@ from games.base import Content, Event
 from games.registry import get_game
 from server import room_logic
 from server.auth import new_id
-from server.clock import Clock, TimerHandle
-from server.direct import frame_payload
-from server.protocol import ProtocolError, encode_text
+from server.clock import Clock
+from server.protocol import ProtocolError
+from server.runtime.frames import EventFrame
+from server.runtime.room import RECENT_EVENTS, Room
+from server.runtime.watch import Watcher, WatchTable
 from server.scoring.records import game_record
 from server.store import RoomRecord, Store, StoredEvent
 
 if TYPE_CHECKING:
     from server.config import Settings
-    from server.session import Session
 
 log = logging.getLogger("campfire.rooms")
 
-RECENT_EVENTS = 512  # events kept in memory per room for fast resume; older ones come from the store
 
-
-@dataclass(eq=False)
-class Room:
-    record: RoomRecord
-    data: dict[str, Any]
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    watchers: dict["Session", None] = field(default_factory=dict)
-    recent: deque[StoredEvent] = field(default_factory=lambda: deque(maxlen=RECENT_EVENTS))
-    timer: TimerHandle | None = None
-    timer_at: float | None = None
-
-    @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
-    def game(self) -> Any:
-        return get_game(self.record.game)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "group": self.record.group, "game": self.record.game,
-            "status": self.data["status"], "round": self.data["round"], "seq": self.data["seq"],
-            "players": [{"player": p, "name": n} for p, n in self.data["players"]],
-            "config": self.data["config"], "lang": self.data["lang"],
-        }
+class NotHere(Exception):
+    """This node does not (or no longer) own the room: route the request to its owner."""
 
 
 def _audience(to: Any) -> Any:
     return list(to) if isinstance(to, tuple) else to
 
 
-class RoomManager:
-    def __init__(self, store: Store, clock: Clock, settings: "Settings",
-                 seeds: Callable[[], int] | None = None) -> None:
+class LocalRooms:
+    def __init__(self, store: Store, clock: Clock, settings: "Settings", watchers: WatchTable,
+                 seeds: Callable[[], int] | None = None,
+                 on_drop: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
+        self.watchers = watchers
         # Where each game's seed comes from: the OS by default; tests inject a seeded source
         # so that a game played through the real server is reproducible.
         self.seeds = seeds or (lambda: secrets.randbits(63))
+        self.on_drop = on_drop
         self.rooms: dict[str, Room] = {}
-        self._loading: dict[str, asyncio.Lock] = {}
 
     # --- lifecycle -----------------------------------------------------------------
-    async def restore(self) -> int:
-        """Load every live room from the store and re-arm its timer (after a restart)."""
-        count = 0
-        for record in await self.store.live_rooms():
-            room = await self._load(record)
-            await self._after_restore(room)
-            count += 1
-        return count
-
-    async def _after_restore(self, room: Room) -> None:
-        state = room.data.get("state")
-        if room.data["status"] == "finished" and room.record.status != "finished":
-            await self._record_result(room)  # crashed between finishing and recording
-        elif state is not None and room.data["status"] == "playing":
-            self._arm_timer(room)
-
     async def close(self) -> None:
         for room in self.rooms.values():
             if room.timer:
                 room.timer.cancel()
 
-    async def _load(self, record: RoomRecord) -> Room:
+    async def load(self, record: RoomRecord, epoch: int) -> Room:
+        """Rebuild the room from its snapshot and the inputs after it, own it under ``epoch``,
+        bring this node's watchers of it up to date, and re-arm its timer (or finish recording
+        a result that a crash interrupted)."""
         input_n, snapshot, inputs = await self.store.load_room_state(record.id)
         if snapshot is None:
             raise RuntimeError(f"room {record.id} has no snapshot")
         data = msgpack.unpackb(snapshot, raw=False)
-        room = Room(record, data)
+        room = Room(record, data, epoch)
         for room_input in inputs:
             self._replay(room, room_input)
         for ev in await self.store.read_events(record.id, max(0, data["seq"] - RECENT_EVENTS)):
             room.recent.append(ev)
+        delivered = self.watchers.delivered(record.id)
+        if delivered is not None and delivered < data["seq"]:
+            missed = await self.store.read_events(record.id, delivered, limit=data["seq"] - delivered)
+            self.watchers.publish(record.id, missed)
         self.rooms[record.id] = room
+        async with room.lock:
+            await self._resume(room)
         return room
 
-    async def get(self, app: str, room_id: str) -> Room:
-        room = self.rooms.get(room_id)
+    async def _resume(self, room: Room) -> None:
+        if room.data["status"] == "finished" and room.record.status != "finished":
+            await self._record_result(room)  # crashed between finishing and recording
+        elif room.data.get("state") is not None and room.data["status"] == "playing":
+            self._arm_timer(room)
+
+    def drop(self, room_id: str) -> Room | None:
+        """Stop owning the room here at once: no timer, no more inputs (queued ones get NotHere)."""
+        room = self.rooms.pop(room_id, None)
         if room is not None:
-            if room.record.app != app:
-                raise ProtocolError("unknown_room", f"no room '{room_id}'")
-            return room
-        lock = self._loading.setdefault(room_id, asyncio.Lock())
-        async with lock:
-            if room_id in self.rooms:
-                return await self.get(app, room_id)
-            record = await self.store.get_room(app, room_id)
-            if record is None:
-                raise ProtocolError("unknown_room", f"no room '{room_id}'")
-            return await self._load(record)
+            room.dropped = True
+            if room.timer:
+                room.timer.cancel()
+            room.timer = room.timer_at = None
+        return room
 
     # --- creating ------------------------------------------------------------------
-    async def create(self, app: str, group: str, game_name: str, config: dict[str, Any],
-                     lang: str) -> Room:
+    def new_room(self, app: str, group: str, game_name: str, config: dict[str, Any], lang: str,
+                 epoch: int, room_id: str) -> Room:
         try:
             game = get_game(game_name)
         except KeyError:
             raise ProtocolError("unknown_game", f"no game '{game_name}'") from None
         data = room_logic.new_room_data(game, config, lang)
-        if self.settings.one_game_per_group:
-            live = [r for r in await self.store.list_rooms(app, group, live_only=True)]
-            if live:
-                raise ProtocolError("group_busy", f"group '{group}' already has an active room",
-                                    room=live[0].id)
         now = self.clock.now()
-        record = RoomRecord(new_id("room_"), app, group, game_name, "lobby", now, now, 0)
-        room = Room(record, data)
+        return Room(RoomRecord(room_id, app, group, game_name, "lobby", now, now, 0), data, epoch)
+
+    async def create(self, room: Room) -> None:
         self.rooms[room.id] = room
         async with room.lock:
+            now = room.record.created_at
+            data = room.data
             await self._commit(room, {"op": "create", "now": now}, [Event("room_created", {
-                "game": game_name, "group": group, "config": data["config"]})], force_snapshot=True)
-        return room
+                "game": room.record.game, "group": room.record.group, "config": data["config"]})],
+                force_snapshot=True)
 
-    # --- inputs --------------------------------------------------------------------
-    async def join(self, room: Room, player: str, name: str) -> None:
-        await self._submit(room, {"op": "join", "player": player, "name": name})
+    @staticmethod
+    def new_room_id() -> str:
+        return new_id("room_")
 
-    async def leave(self, room: Room, player: str) -> None:
-        await self._submit(room, {"op": "leave", "player": player})
+    # --- one request on an owned room ----------------------------------------------
+    async def perform(self, room: Room, op: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Run one room operation (``describe``, ``view``, ``join``, ``leave``, ``start``, ``act``,
+        ``announce``, ``close``) and return its reply. Tenancy was checked by the caller."""
+        if room.dropped:
+            raise NotHere(room.id)
+        if op == "describe":
+            return {"room": room.describe()}
+        if op == "view":
+            state = room.data["state"]
+            return {"room": room.describe(),
+                    "view": room.game.view(state, args.get("viewer")) if state is not None else None}
+        if op == "start":
+            await self._start(room)
+            return {"room": room.describe()}
+        if op == "join":
+            await self._submit(room, {"op": "join", "player": args["player"], "name": args["name"]})
+            return {"room": room.describe()}
+        if op == "leave":
+            await self._submit(room, {"op": "leave", "player": args["player"]})
+            return {"room": room.describe()}
+        if op == "act":
+            events = await self._submit(room, {"op": "act", "player": args["player"], "action": args["action"]})
+            return {"seq": events[-1].seq if events else room.data["seq"]}
+        if op == "announce":
+            events = await self._submit(room, {"op": "announce", "data": args["data"]})
+            return {"seq": events[-1].seq}
+        if op == "close":
+            await self._submit(room, {"op": "close"})
+            return {"room": room.describe()}
+        raise ProtocolError("unknown_type", f"no room operation '{op}'")
 
-    async def act(self, room: Room, player: str, action: dict[str, Any]) -> list[StoredEvent]:
-        return await self._submit(room, {"op": "act", "player": player, "action": action})
-
-    async def announce(self, room: Room, data: dict[str, Any]) -> list[StoredEvent]:
-        return await self._submit(room, {"op": "announce", "data": data})
-
-    async def close_room(self, room: Room) -> None:
-        await self._submit(room, {"op": "close"})
-
-    async def start(self, room: Room) -> None:
+    async def _start(self, room: Room) -> None:
         game = room.game
         meta = game.meta
         async with room.lock:
+            if room.dropped:
+                raise NotHere(room.id)
             content = Content()
             if meta.content_kind:
                 items = await self.store.pack_items(room.record.app, meta.content_kind)
@@ -180,6 +170,8 @@ class RoomManager:
                 window = await self._recent_window(room)
                 recent = (await self.store.recent(room.record.app, room.record.group, room.record.game))[:window]
                 content = Content(tuple(items), tuple(recent))
+            if room.dropped:
+                raise NotHere(room.id)
             now = self.clock.now()
             seed = self.seeds()
             events = room_logic.apply_start(game, room.data, seed, now, content)
@@ -190,6 +182,8 @@ class RoomManager:
 
     async def tick(self, room: Room) -> None:
         async with room.lock:
+            if room.dropped:
+                return
             room.timer = room.timer_at = None
             now = self.clock.now()
             state = room.data.get("state")
@@ -207,6 +201,8 @@ class RoomManager:
 
     async def _submit(self, room: Room, room_input: dict[str, Any]) -> list[StoredEvent]:
         async with room.lock:
+            if room.dropped:
+                raise NotHere(room.id)
             room_input["now"] = self.clock.now()
             events = self._apply(room, room_input)
             stored = await self._commit(room, room_input, events)
@@ -263,13 +259,19 @@ class RoomManager:
         except Exception:
             # The in-memory room is ahead of the store: throw it away and reload what is durable.
             log.exception("commit failed for room %s; reloading it from the store", room.id)
-            self.rooms.pop(room.id, None)
-            if room.timer:
-                room.timer.cancel()
+            self._lose(room)
             raise ProtocolError("internal", "the room could not be saved; please retry") from None
         room.recent.extend(stored)
-        self._fan_out(room, stored)
+        self.watchers.publish(room.id, stored)
         return stored
+
+    def _lose(self, room: Room) -> None:
+        if self.rooms.get(room.id) is room:
+            self.drop(room.id)
+            if self.on_drop is not None:
+                self.on_drop(room.id)
+        else:
+            room.dropped = True
 
     async def _after_step(self, room: Room) -> None:
         if room.data["status"] == "finished" and room.record.status != "finished":
@@ -307,6 +309,8 @@ class RoomManager:
     def _arm_timer(self, room: Room) -> None:
         state = room.data.get("state")
         deadline = state.get("deadline") if state and room.data["status"] == "playing" else None
+        if room.dropped:
+            deadline = None
         if deadline == room.timer_at:
             return
         if room.timer:
@@ -319,23 +323,18 @@ class RoomManager:
     async def _fire(self, room: Room) -> None:
         try:
             await self.tick(room)
+        except NotHere:
+            pass
         except Exception:
             log.exception("timer failed in room %s", room.id)
 
-    # --- watching and fan-out ------------------------------------------------------
-    def _fan_out(self, room: Room, events: Iterable[StoredEvent]) -> None:
-        if not room.watchers:
-            return
-        for ev in events:
-            frame = EventFrame(room.id, ev)
-            for session in list(room.watchers):
-                if session.may_see(room, ev.to):
-                    session.send_event(frame)
-
-    async def watch(self, room: Room, session: "Session", after: int) -> int:
-        """Replay what ``session`` missed after ``after``, then add it to the live watchers.
+    # --- watching --------------------------------------------------------------------
+    async def watch(self, room: Room, watcher: Watcher, after: int) -> int:
+        """Replay what ``watcher`` missed after ``after``, then add it to the live watchers.
         Under the room lock, so no event can slip between the replay and the live stream."""
         async with room.lock:
+            if room.dropped:
+                raise NotHere(room.id)
             last = room.data["seq"]
             if after < last:
                 if room.recent and room.recent[0].seq <= after + 1:
@@ -343,54 +342,7 @@ class RoomManager:
                 else:
                     missed = await self.store.read_events(room.id, after, limit=last - after)
                 for ev in missed:
-                    if session.may_see(room, ev.to):
-                        session.send_event(EventFrame(room.id, ev))
-            room.watchers[session] = None
-            session.watching[room.id] = room
+                    if watcher.may_see(ev.to):
+                        watcher.send_event(EventFrame(room.id, ev))
+            self.watchers.add(room.id, watcher, max(after, last), last)
             return last
-
-    def unwatch(self, room: Room, session: "Session") -> None:
-        room.watchers.pop(session, None)
-        session.watching.pop(room.id, None)
-
-
-class EventFrame:
-    """One event as a frame, encoded at most once per format however many watchers get it."""
-
-    __slots__ = ("room", "event", "_binary", "_text", "_framed_binary", "_framed_text")
-
-    def __init__(self, room: str, event: StoredEvent) -> None:
-        self.room = room
-        self.event = event
-        self._binary: bytes | None = None
-        self._text: str | None = None
-        self._framed_binary: bytes | None = None
-        self._framed_text: bytes | None = None
-
-    def frame(self) -> dict[str, Any]:
-        ev = self.event
-        data: dict[str, Any] = {"room": self.room, "seq": ev.seq, "kind": ev.kind, "data": ev.data}
-        if ev.to != "all":
-            data["to"] = ev.to
-        return {"type": "event", "data": data}
-
-    def binary(self) -> bytes:
-        if self._binary is None:
-            self._binary = msgpack.packb(self.frame(), use_bin_type=True)
-        return self._binary
-
-    def text(self) -> str:
-        if self._text is None:
-            self._text = encode_text(self.frame())
-        return self._text
-
-    def framed_binary(self) -> bytes:
-        """The whole websocket frame, for writing straight to every member's socket."""
-        if self._framed_binary is None:
-            self._framed_binary = frame_payload(self.binary())
-        return self._framed_binary
-
-    def framed_text(self) -> bytes:
-        if self._framed_text is None:
-            self._framed_text = frame_payload(self.text())
-        return self._framed_text
