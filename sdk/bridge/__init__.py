@@ -3,9 +3,10 @@
 See docs/sdk.md ("Chat bridge") for the command table and the templates."""
 from sdk.bridge.commands import COMMANDS, Command, Intent, markdown_table, parse
 from sdk.bridge.core import Bridge
+from sdk.bridge.delivery import PLATFORM_PACE, Advice, DeliveryFailed, advise
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
 from sdk.bridge.pacer import Pacer
 from sdk.bridge.templates import DEFAULTS, Templates
 
-__all__ = ["Bridge", "COMMANDS", "Command", "DEFAULTS", "IncomingMessage", "Intent", "OutgoingMessage",
-           "Pacer", "Templates", "markdown_table", "parse"]
+__all__ = ["Advice", "Bridge", "COMMANDS", "Command", "DEFAULTS", "DeliveryFailed", "IncomingMessage", "Intent",
+           "OutgoingMessage", "PLATFORM_PACE", "Pacer", "Templates", "advise", "markdown_table", "parse"]

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from sdk.bridge.commands import COMMANDS, Intent, example_for, game_word, parse, parse_day, seat_number
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
-from sdk.bridge.pacer import Pacer, Send
+from sdk.bridge.delivery import PLATFORM_PACE
+from sdk.bridge.pacer import OnFailure, Pacer, Send
 from sdk.bridge.render import LETTERS, Renderer, title
 from sdk.bridge.state import GroupState
 from sdk.bridge.templates import Templates
@@ -36,19 +37,31 @@ _LOUD_NATURAL = frozenset({"word_in_description", "description_too_long", "empty
 
 
 class Bridge:
-    def __init__(self, client: Any, *, lang: str = "zh", rate: float = 1.0, burst: int = 2,
+    def __init__(self, client: Any, *, lang: str = "zh", platform: str | None = None,
+                 rate: float | None = None, burst: int | None = None,
                  max_chars: int = 1500, templates: Templates | Mapping[str, Any] | str | None = None,
                  game_config: Mapping[str, Mapping[str, Any]] | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  today: Callable[[], tuple[int, int, int]] | None = None,
-                 activity: Any = None, media_base: str | None = None) -> None:
+                 activity: Any = None, media_base: str | None = None,
+                 on_delivery_failed: OnFailure | None = None, give_up_after: float = 300.0) -> None:
+        """``platform`` (``telegram``, ``discord``, ``onebot``) picks the default ``rate`` and
+        ``burst`` from ``PLATFORM_PACE`` (each platform's documented group limit); without it,
+        1 message a second with bursts of 2. ``on_delivery_failed`` receives a
+        ``DeliveryFailed`` for every message given up (see ``Pacer``)."""
+        if platform is not None and platform not in PLATFORM_PACE:
+            raise ValueError(f"unknown platform {platform!r}: one of {sorted(PLATFORM_PACE)}")
+        pace_rate, pace_burst = PLATFORM_PACE[platform] if platform else (1.0, 2)
+        rate = pace_rate if rate is None else rate
+        burst = pace_burst if burst is None else burst
         self.client = client
         self.activity = activity  # an ActivityReporter: every message handled is counted
         self.lang = lang
         self.templates = templates if isinstance(templates, Templates) else Templates(templates)
         self.renderer = Renderer(self.templates, media_base)
-        self.pacer = Pacer(rate=rate, burst=burst, max_chars=max_chars, clock=clock, sleep=sleep)
+        self.pacer = Pacer(rate=rate, burst=burst, max_chars=max_chars, clock=clock, sleep=sleep,
+                           give_up_after=give_up_after, on_failure=on_delivery_failed)
         self.game_config = {k: dict(v) for k, v in (game_config or {}).items()}
         self.groups: dict[str, GroupState] = {}
         self.group_lang: dict[str, str] = {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sdk.bridge import OutgoingMessage, Pacer
+from sdk.bridge import PLATFORM_PACE, Advice, DeliveryFailed, OutgoingMessage, Pacer, advise
 
 
 class Recorder:
@@ -67,17 +67,103 @@ async def test_messages_put_before_start_wait_and_then_merge(fake_time) -> None:
     assert [m.text for _, m in rec.sent] == ["a\nb"]
 
 
-async def test_a_failing_send_does_not_stop_the_queue(fake_time) -> None:
+async def test_a_send_the_platform_will_never_take_is_given_up_and_the_queue_goes_on(fake_time) -> None:
     sent: list[str] = []
+    failures: list[DeliveryFailed] = []
+
+    class Forbidden(Exception):
+        status = 403  # e.g. a member who blocks DMs
 
     async def flaky(m: OutgoingMessage) -> None:
         if m.text == "boom":
-            raise RuntimeError("platform said no")
+            raise Forbidden("no")
         sent.append(m.text)
 
-    pacer = Pacer(flaky, rate=1, burst=1, max_chars=1, clock=fake_time.clock, sleep=fake_time.sleep)
+    pacer = Pacer(flaky, rate=1, burst=1, max_chars=1, clock=fake_time.clock, sleep=fake_time.sleep,
+                  on_failure=failures.append)
     pacer.put(OutgoingMessage("g", "boom"))
     await asyncio.sleep(0)
     pacer.put(OutgoingMessage("g", "ok"))
     await pacer.drain()
     assert sent == ["ok"]
+    assert [(f.kind, f.message.text, f.attempts) for f in failures] == [("delivery_failed", "boom", 1)]
+
+
+async def test_a_failed_send_is_retried_with_backoff_before_anything_queued_after_it(fake_time) -> None:
+    sent: list[tuple[float, str]] = []
+    failures_left = {"first": 3}
+
+    async def flaky(m: OutgoingMessage) -> None:
+        if failures_left.get(m.text, 0) > 0:
+            failures_left[m.text] -= 1
+            raise ConnectionError("network blip")
+        sent.append((fake_time.now, m.text))
+
+    pacer = Pacer(flaky, rate=100, burst=100, max_chars=1, clock=fake_time.clock, sleep=fake_time.sleep,
+                  backoff=(1.0, 60.0))
+    pacer.put(OutgoingMessage("g", "first"))
+    pacer.put(OutgoingMessage("g", "second"))
+    await pacer.drain()
+    assert [text for _, text in sent] == ["first", "second"]
+    assert fake_time.sleeps[:3] == [1.0, 2.0, 4.0]
+
+
+async def test_a_send_failing_past_the_bound_is_given_up_with_an_event(fake_time) -> None:
+    failures: list[DeliveryFailed] = []
+
+    async def down(m: OutgoingMessage) -> None:
+        raise ConnectionError("platform unreachable")
+
+    async def notify(failure: DeliveryFailed) -> None:
+        failures.append(failure)
+
+    pacer = Pacer(down, rate=100, burst=100, clock=fake_time.clock, sleep=fake_time.sleep,
+                  give_up_after=100.0, backoff=(1.0, 30.0), on_failure=notify)
+    pacer.put(OutgoingMessage("g", "lost cause"))
+    await pacer.drain()
+    assert len(failures) == 1 and failures[0].message.text == "lost cause"
+    assert isinstance(failures[0].error, ConnectionError)
+    assert sum(fake_time.sleeps) <= 100.0
+    assert failures[0].attempts == len(fake_time.sleeps) + 1
+
+
+async def test_the_platforms_advised_delay_is_waited_before_the_retry(fake_time) -> None:
+    class RetryAfter(Exception):
+        retry_after = 17
+
+    calls: list[float] = []
+
+    async def limited(m: OutgoingMessage) -> None:
+        calls.append(fake_time.now)
+        if len(calls) == 1:
+            raise RetryAfter()
+
+    pacer = Pacer(limited, rate=100, burst=100, clock=fake_time.clock, sleep=fake_time.sleep)
+    pacer.put(OutgoingMessage("g", "hello"))
+    await pacer.drain()
+    assert calls == [0.0, 17.0]
+
+
+def test_advice_reads_status_codes_headers_and_onebot_retcodes() -> None:
+    class Http(Exception):
+        def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+            self.status = status
+            self.response = type("R", (), {"headers": headers or {}})()
+
+    class ActionFailed(Exception):
+        def __init__(self, retcode: int) -> None:
+            self.info = {"retcode": retcode, "status": "failed"}
+
+    assert advise(Http(429, {"Retry-After": "2.5"})) == Advice(True, 2.5)
+    assert advise(Http(503)) == Advice(True)
+    assert advise(Http(404)) == Advice(False)
+    assert advise(ActionFailed(100)) == Advice(False)
+    assert advise(ActionFailed(103)) == Advice(True)
+    assert advise(TypeError("bug in send")) == Advice(False)
+
+
+def test_platform_paces_stay_within_each_documented_limit() -> None:
+    rate, burst = PLATFORM_PACE["telegram"]
+    assert burst + rate * 60 <= 20 + 1e-9  # 20 messages a minute per group
+    rate, burst = PLATFORM_PACE["discord"]
+    assert burst + rate * 5 <= 5 + 1e-9  # 5 messages per 5 seconds per channel
