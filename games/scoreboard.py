@@ -42,8 +42,11 @@ def finish(state: State, **summary: Any) -> Event:
 
 
 def player_results(state: State, won: Callable[[dict[str, Any]], bool]) -> tuple[PlayerResult, ...]:
+    """Each player's result. Nobody wins with no points: a game where nobody scored has no
+    winner, whatever ``won`` says (everyone ranks first at 0, and "everyone won" would
+    feed boards and activity scores with wins nobody earned)."""
     return tuple(
-        PlayerResult(player=r["player"], score=r["score"], rank=r["rank"], won=won(r),
+        PlayerResult(player=r["player"], score=r["score"], rank=r["rank"], won=r["score"] > 0 and won(r),
                      stats=dict(state["stats"][r["player"]]))
         for r in state["ranking"] or ranking(state)
     )

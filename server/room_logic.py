@@ -16,6 +16,11 @@ RoomData = dict[str, Any]
 
 
 def new_room_data(game: Game, config: dict[str, Any], lang: str) -> RoomData:
+    """A new room's data. A game with a ``lang`` setting (quiz questions, spy words) gets its
+    content in the room's language unless the caller chose one (``"any"`` mixes them): a
+    Chinese group should never be handed English questions it did not ask for."""
+    if lang in ("zh", "en") and "lang" not in config and any(f.name == "lang" for f in game.meta.config):
+        config = {**config, "lang": lang}
     try:
         resolved = resolve_config(game.meta, config)
     except ConfigError as exc:

@@ -323,6 +323,15 @@ def test_full_game_ends_with_a_ranking_where_ties_go_to_who_got_there_first() ->
     assert result.players[3].stats == {"right": 0, "answered": 1, "best_streak": 0}
 
 
+def test_a_quiz_nobody_scored_in_has_no_winner() -> None:
+    state = new_game(players=("ann", "bob"), questions=1, reveal_seconds=0).state
+    answer(state, "ann", wrong_answer(state), T0 + 1)
+    answer(state, "bob", wrong_answer(state), T0 + 2)
+    result = quiz.result(state)
+    assert [(p.player, p.score, p.rank) for p in result.players] == [("ann", 0, 1), ("bob", 0, 1)]
+    assert not any(p.won for p in result.players)
+
+
 def test_ties_favour_the_player_who_reached_the_score_earlier() -> None:
     state = new_game(players=("ann", "bob"), questions=2, reveal_seconds=0).state
     answer(state, "ann", right_answer(state), T0 + 10)  # 750 at T0+10
