@@ -38,7 +38,7 @@ from games.base import (
     resolve_config,
 )
 from games import scoreboard
-from games.matching import is_match
+from games.matching import is_match, judge
 from games.melody import MAX_CLIP_SECONDS, MAX_TEMPO, MIN_TEMPO, MelodyError, clip_seconds, parse
 from games.rng import Rng
 from games.text import fold, has_han, pinyin_initials
@@ -403,7 +403,9 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
     song = state["songs"][state["index"]]
     title = song["title"]
     names = [title[k] for k in ("zh", "en") if k in title] + song["aliases"]
-    if is_match(given, names[0], names[1:]):
+    artist_names = [song["artist"][k] for k in ("zh", "en") if k in song["artist"]] + song["artist_aliases"]
+    verdict = judge(given, names[0], names[1:], artists=artist_names)
+    if verdict == "exact":
         t = max(0.0, now - state["started_at"])
         points = title_points(t, state["config"]["round_seconds"], state["config"]["base"])
         state["scores"][player] += points
@@ -411,7 +413,6 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
         state["stats"][player]["titles"] += 1
         return Step(state, _reveal(state, now, winner=player, points=points))
 
-    artist_names = [song["artist"][k] for k in ("zh", "en") if k in song["artist"]] + song["artist_aliases"]
     if not song["traditional"] and artist_names and is_match(given, artist_names[0], artist_names[1:]):
         if player in state["artist_credited"]:
             return refuse("already_credited", "you already named the artist this round")
@@ -426,6 +427,9 @@ def act(state: State, player: str, action: Mapping[str, Any], now: float) -> Ste
                                                     "points": points, "score": state["scores"][player]})])
     if fold(given) in SKIP_WORDS:
         return _vote_skip(state, player, now)  # typed in chat: "跳过" is a vote, not a guess
+    if verdict == "close":
+        # Only the guesser sees a refusal: "almost" helps them without telling the room anything.
+        return refuse("wrong_answer", "almost: check the spelling", almost=True)
     return refuse("wrong_answer", "that is not it")
 
 

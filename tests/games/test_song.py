@@ -222,6 +222,23 @@ def test_wrong_answers_are_refused_and_change_nothing() -> None:
     assert state == before
 
 
+def test_a_title_with_its_composer_or_chat_filler_takes_the_round() -> None:
+    for answer in ["Ode to Joy by Beethoven", "贝多芬的欢乐颂", "欢乐颂（贝多芬）", "是欢乐颂吧", "I think it's Ode to Joy"]:
+        state = play([ODE], rounds=1).state
+        assert kinds(song.act(state, "ann", {"answer": answer}, T0 + 1))[0] == "reveal", answer
+
+
+def test_a_near_miss_is_refused_with_a_private_almost_that_names_nothing() -> None:
+    state = play([TIGERS], rounds=1).state
+    before = copy.deepcopy(state)
+    refusal = song.act(state, "ann", {"answer": "两只老鼠"}, T0 + 1)
+    assert isinstance(refusal, Refusal) and refusal.code == "wrong_answer" and refusal.data == {"almost": True}
+    assert "老虎" not in json.dumps([refusal.message, refusal.data], ensure_ascii=False)
+    assert state == before
+    far = song.act(state, "ann", {"answer": "Jingle Bells"}, T0 + 1)
+    assert isinstance(far, Refusal) and "almost" not in far.data
+
+
 @pytest.mark.parametrize(
     ("who", "action", "code"),
     [("zed", {"answer": "x"}, "not_a_player"),
