@@ -15,6 +15,7 @@ _BUILTIN: dict[str, str] = {
     "spy": "games.spy",
     "song": "games.song",
     "gomoku": "games.gomoku",
+    "draw": "games.draw",
 }
 _loaded: dict[str, Game] = {}
 
