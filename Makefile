@@ -3,22 +3,31 @@
 #   make test   install what is needed (redis-server and chromium included) and run the whole test suite
 VENV ?= .venv
 PYTHON ?= python3
-STAMP := $(VENV)/.installed
+# Two stamps: `make demo` installs only what the server needs; `make test` adds the test and
+# example extras on top (the example bot frameworks alone are most of the download).
+SERVER_STAMP := $(VENV)/.installed-server
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test install clean
+.PHONY: demo test install install-test clean
 
-$(STAMP): pyproject.toml
+$(SERVER_STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[server]'
+	@touch $@
+
+$(TEST_STAMP): $(SERVER_STAMP)
 	$(VENV)/bin/python -m pip install -q -e '.[server,test,examples]'
 	@touch $@
 
-install: $(STAMP)
+install: $(SERVER_STAMP)
+
+install-test: $(TEST_STAMP)
 
 demo: install
 	$(VENV)/bin/campfire serve --demo
 
-test: install
+test: install-test
 	scripts/ensure-redis.sh
 	scripts/ensure-chromium.sh
 	$(VENV)/bin/python -m pytest

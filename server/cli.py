@@ -8,8 +8,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import importlib.metadata
+import os
+import signal
 import sys
 from typing import Any, Sequence
+
+from server.cli_common import CliError, add_store_option, unreachable
+
+__all__ = ["add_store_option", "build_parser", "main", "run_async"]
 
 # Command modules beyond serve/apps; each exposes register(subparsers).
 COMMAND_MODULES: list[str] = [
@@ -20,20 +27,24 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-def add_store_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", default=None,
-                        help="SQLite path or redis://… URL (default: data/campfire.db or CAMPFIRE_STORE)")
-    parser.add_argument("--config", default=None, help="a TOML settings file")
+def version() -> str:
+    try:
+        return importlib.metadata.version("campfire")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="campfire", description="Campfire: games and activity for chat groups")
+    parser.add_argument("--version", action="version", version=f"campfire {version()}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = sub.add_parser("serve", help="run the server")
     serve.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8765)")
     serve.add_argument("--demo", action="store_true", help="create a demo app with demo content on first start")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
+                       help="how much the server logs (default info)")
     add_store_option(serve)
     serve.set_defaults(func=_serve)
     for name in COMMAND_MODULES:
@@ -59,12 +70,33 @@ def run_async(coro: Any) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    return int(args.func(args) or 0)
+    """Run one command. Failures a user can fix end as one ``campfire: …`` line and a non-zero
+    exit, never a traceback: a closed pipe (``| head``), Ctrl-C, an unreachable store."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
+    except CliError as exc:
+        print(f"campfire: {exc.message}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("campfire: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except BrokenPipeError:
+        # The reader went away (``campfire board show | head``): say nothing more, and keep
+        # Python's exit-time flush from raising again on the dead pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+    except Exception as exc:
+        if unreachable(exc):
+            print(f"campfire: the store stopped answering: {exc}", file=sys.stderr)
+            return 1
+        raise
 
 
 if __name__ == "__main__":

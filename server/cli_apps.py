@@ -2,81 +2,81 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 from server.auth import add_key, create_app, hash_key
-from server.store import Store, open_store
+from server.cli_common import (
+    CliError,
+    add_json_option,
+    add_store_option,
+    emit,
+    find_app,
+    run_store_command,
+    table,
+)
+from server.store import Store
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    from server.cli import add_store_option
-
     apps = sub.add_parser("apps", help="manage apps (bot integrations) and their API keys")
     verbs = apps.add_subparsers(dest="verb", metavar="VERB", required=True)
     create = verbs.add_parser("create", help="create an app and print its API key (shown once)")
-    create.add_argument("name")
+    create.add_argument("name", help="a name for people (the id is generated)")
     add_store_option(create)
-    create.set_defaults(func=lambda a: _run(a, _create))
+    add_json_option(create)
+    create.set_defaults(func=lambda a: run_store_command(a, _create, create=True))
     lst = verbs.add_parser("list", help="list apps and their keys (prefixes only)")
     add_store_option(lst)
-    lst.set_defaults(func=lambda a: _run(a, _list))
+    add_json_option(lst)
+    lst.set_defaults(func=lambda a: run_store_command(a, _list))
     key = verbs.add_parser("add-key", help="add another key to an app (for rotation)")
-    key.add_argument("app")
+    key.add_argument("app", help="the app's id or name")
     add_store_option(key)
-    key.set_defaults(func=lambda a: _run(a, _add_key))
+    add_json_option(key)
+    key.set_defaults(func=lambda a: run_store_command(a, _add_key))
     revoke = verbs.add_parser("revoke", help="revoke a key; connections using it are refused from now on")
     revoke.add_argument("key", help="the full key")
     add_store_option(revoke)
-    revoke.set_defaults(func=lambda a: _run(a, _revoke))
-
-
-def _run(args: argparse.Namespace, fn: "object") -> int:
-    import asyncio
-
-    from server.config import ConfigFileError, load_settings
-
-    try:
-        settings = load_settings(args.config, overrides={"store": args.store})
-    except ConfigFileError as exc:
-        print(f"campfire: {exc}", file=sys.stderr)
-        return 2
-
-    async def go() -> int:
-        store = await open_store(settings.store)
-        try:
-            return await fn(store, args)  # type: ignore[operator]
-        finally:
-            await store.close()
-
-    return asyncio.run(go())
+    revoke.set_defaults(func=lambda a: run_store_command(a, _revoke))
 
 
 async def _create(store: Store, args: argparse.Namespace) -> int:
     app, key = await create_app(store, args.name)
-    print(f"app:  {app.id}  ({app.name})")
-    print(f"key:  {key}")
-    print("Keep the key secret: it is stored only hashed and cannot be shown again.")
+    emit(args, {"app": {"id": app.id, "name": app.name}, "key": key}, lambda: "\n".join([
+        f"app:  {app.id}  ({app.name})",
+        f"key:  {key}",
+        "Keep the key secret: it is stored only hashed and cannot be shown again."]))
     return 0
+
+
+def _when(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
 
 
 async def _list(store: Store, args: argparse.Namespace) -> int:
     apps = await store.list_apps()
-    if not apps:
-        print("no apps yet: campfire apps create NAME")
+    data = []
     for app in apps:
-        print(f"{app.id}  {app.name}  created {time.strftime('%Y-%m-%d %H:%M', time.localtime(app.created_at))}")
-        for k in await store.list_keys(app.id):
-            state = "revoked" if k.revoked_at else "active"
-            print(f"    {k.prefix}…  {state}")
+        keys = [{"prefix": k.prefix, "created_at": k.created_at, "revoked_at": k.revoked_at}
+                for k in await store.list_keys(app.id)]
+        data.append({"id": app.id, "name": app.name, "created_at": app.created_at, "keys": keys})
+
+    def render() -> str:
+        if not data:
+            return "no apps yet: campfire apps create NAME"
+        rows = [(a["id"], a["name"], _when(a["created_at"]),
+                 ", ".join(k["prefix"] + "…" + (" (revoked)" if k["revoked_at"] else "") for k in a["keys"]))
+                for a in data]
+        return table(["app", "name", "created", "keys"], rows)
+
+    emit(args, {"apps": data}, render)
     return 0
 
 
 async def _add_key(store: Store, args: argparse.Namespace) -> int:
-    if await store.get_app(args.app) is None:
-        print(f"campfire: no app '{args.app}'", file=sys.stderr)
-        return 1
-    print(f"key:  {await add_key(store, args.app)}")
+    app = await find_app(store, args.app)
+    key = await add_key(store, app.id)
+    emit(args, {"app": app.id, "key": key}, lambda: f"key:  {key}")
     return 0
 
 
@@ -84,5 +84,4 @@ async def _revoke(store: Store, args: argparse.Namespace) -> int:
     if await store.revoke_key(hash_key(args.key), time.time()):
         print("revoked")
         return 0
-    print("campfire: no such active key", file=sys.stderr)
-    return 1
+    raise CliError("no such active key")

@@ -3,52 +3,43 @@ and ``campfire season …``, printing readable tables straight from the store.""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
-import json
-import sys
 import time
 import uuid
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable
 
+from games.registry import names as game_names
+from server.cli_common import (
+    CliError,
+    add_json_option,
+    add_store_option,
+    emit,
+    find_app,
+    iso_time,
+    run_store_command,
+    table,
+)
 from server.scoring import health
 from server.scoring.boards import SCOPE_APP, board_id, group_scope
-from server.scoring.periods import DEFAULT_TZ, group_tz, parse_seasons, resolve, valid_period
-from server.store import BoardOp, ResultRecord, Store, open_store
+from server.scoring.periods import (
+    DEFAULT_TZ,
+    group_tz,
+    parse_seasons,
+    resolve,
+    valid_period,
+)
+from server.store import BoardOp, ResultRecord, Store
 
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain aligned table; numbers right-aligned. CJK names count as two columns wide."""
-    def width(s: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-    def fmt(v: Any) -> str:
-        if isinstance(v, float):
-            return f"{v:,.2f}" if abs(v) >= 0.01 or v == 0 else f"{v:.2e}"
-        return "" if v is None else str(v)
-
-    cells = [[fmt(v) for v in r] for r in rows]
-    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    numeric = [all(isinstance(r[i], (int, float)) for r in rows) and bool(rows) for i in range(len(headers))]
-
-    def line(values: Sequence[str]) -> str:
-        out = []
-        for v, w, num in zip(values, widths, numeric):
-            pad = " " * (w - width(v))
-            out.append(pad + v if num else v + pad)
-        return "  ".join(out).rstrip()
-
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+__all__ = ["register", "table"]
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    from server.cli import add_store_option
-
     def common(p: argparse.ArgumentParser, group: bool = True) -> None:
-        p.add_argument("--app", default=None, help="app id (default: the only app)")
+        p.add_argument("--app", default=None, help="the app's id or name (default: the only app)")
         if group:
             p.add_argument("--group", "-g", default=None, help="group id (default: app-wide)")
         add_store_option(p)
+        add_json_option(p)
 
     board = sub.add_parser("board", help="show leaderboards and change scores")
     verbs = board.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -57,8 +48,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     show.add_argument("--game", default="all", help="a game name, 'checkin' or 'all' (default)")
     show.add_argument("--period", default="all",
                       help="all, day, yesterday, week, last-week, month, last-month, or an id like d2026-11-22")
-    show.add_argument("--limit", type=int, default=20)
-    show.add_argument("--offset", type=int, default=0)
+    show.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
+    show.add_argument("--offset", type=int, default=0, help="rows to skip from the top (default 0)")
     show.add_argument("--member", default=None, help="show this member and the members around them")
     show.set_defaults(func=lambda a: _run(a, _show))
     lst = verbs.add_parser("list", help="list the boards that have scores")
@@ -67,29 +58,29 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     for op in ("best", "set", "incr"):
         p = verbs.add_parser(op, help=f"{op} a member's score (operator op)")
         common(p)
-        p.add_argument("--game", default="all")
-        p.add_argument("--period", default="all")
-        p.add_argument("member")
-        p.add_argument("value", type=float)
+        p.add_argument("--game", default="all", help="a game name, 'checkin' or 'all' (default)")
+        p.add_argument("--period", default="all", help="the board's period (default all)")
+        p.add_argument("member", help="the member's id (app-wide boards: GROUP/MEMBER)")
+        p.add_argument("value", type=float, help={"best": "keep the higher of this and the current score",
+                                                  "set": "the new score", "incr": "points to add (may be negative)"}[op])
         p.set_defaults(func=lambda a, op=op: _run(a, lambda s, x: _op(s, x, op)))
 
     hp = sub.add_parser("health", help="print a group's health figures")
     common(hp, group=False)
-    hp.add_argument("group")
-    hp.add_argument("--at", default=None, help="evaluate at this ISO time (default: now)")
-    hp.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    hp.add_argument("group", help="the group's id")
+    hp.add_argument("--at", type=iso_time, default=None, help="evaluate at this ISO time (default: now)")
     hp.set_defaults(func=lambda a: _run(a, _health))
 
     ap = sub.add_parser("activity", help="print decayed activity: a group's members, or the app's groups")
     common(ap)
-    ap.add_argument("--limit", type=int, default=20)
+    ap.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
     ap.set_defaults(func=lambda a: _run(a, _activity))
 
     sp = sub.add_parser("season", help="define seasons (custom board periods)")
     sverbs = sp.add_subparsers(dest="verb", metavar="VERB", required=True)
     sadd = sverbs.add_parser("add", help="add or replace a season; dates are local to each group, both included")
     common(sadd, group=False)
-    sadd.add_argument("name")
+    sadd.add_argument("name", help="letters, digits, - and _ (boards end in :sNAME)")
     sadd.add_argument("start", help="YYYY-MM-DD")
     sadd.add_argument("end", help="YYYY-MM-DD")
     sadd.set_defaults(func=lambda a: _run(a, _season_add))
@@ -99,38 +90,41 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
 
 def _run(args: argparse.Namespace, fn: Callable[[Store, argparse.Namespace], Awaitable[int]]) -> int:
-    from server.config import ConfigFileError, load_settings
-
-    try:
-        settings = load_settings(args.config, overrides={"store": args.store})
-    except ConfigFileError as exc:
-        print(f"campfire: {exc}", file=sys.stderr)
-        return 2
-    args.default_tz = getattr(settings, "default_timezone", DEFAULT_TZ)
-
-    async def go() -> int:
-        store = await open_store(settings.store)
-        try:
-            if args.app is None:
-                apps = await store.list_apps()
-                if len(apps) != 1:
-                    print("campfire: pass --app (there are %d apps)" % len(apps), file=sys.stderr)
-                    return 2
-                args.app = apps[0].id
-            elif await store.get_app(args.app) is None:
-                print(f"campfire: no app '{args.app}'", file=sys.stderr)
-                return 1
-            return await fn(store, args)
-        finally:
-            await store.close()
-
-    return asyncio.run(go())
+    return run_store_command(args, lambda store, a: _with_app(store, a, fn))
 
 
-async def _board(store: Store, args: argparse.Namespace) -> str | None:
+async def _with_app(store: Store, args: argparse.Namespace,
+                    fn: Callable[[Store, argparse.Namespace], Awaitable[int]]) -> int:
+    """Resolve ``--app`` (id or name), then check the group and game named, so that a typo
+    is an error rather than an empty table."""
+    args.default_tz = getattr(args.settings, "default_timezone", DEFAULT_TZ)
+    args.app = (await find_app(store, args.app)).id
+    if getattr(args, "group", None):
+        await _known_group(store, args.app, args.group)
+    game = getattr(args, "game", None)
+    if game is not None and game not in ("all", "checkin", "op") and game not in game_names():
+        raise CliError(f"no game {game!r}: one of all, checkin, " + ", ".join(sorted(game_names())), 2)
+    return await fn(store, args)
+
+
+async def _known_group(store: Store, app: str, group: str) -> None:
+    """A group is known once anything was stored for it: settings, members, rooms or activity."""
+    if (await store.get_group_settings(app, group) or await store.group_members(app, group)
+            or await store.list_rooms(app, group) or await store.activity_of(app, SCOPE_APP, group, time.time())):
+        return
+    raise CliError(f"no group {group!r} in this app: nothing was ever stored for it "
+                   "(campfire activity lists the app's groups)")
+
+
+def _group_name(settings: dict[str, Any]) -> str:
+    name = settings.get("name")
+    return name if isinstance(name, str) else ""
+
+
+async def _board(store: Store, args: argparse.Namespace) -> str:
     if not valid_period(args.period) or ":" in args.game:
-        print(f"campfire: no such period '{args.period}'", file=sys.stderr)
-        return None
+        raise CliError(f"no such period {args.period!r}: all, day, yesterday, week, last-week, month, "
+                       "last-month, or an id like d2026-11-22", 2)
     tz = group_tz(await store.get_group_settings(args.app, args.group), args.default_tz) if args.group else args.default_tz
     period = resolve(args.period, time.time(), tz)
     return board_id(group_scope(args.group) if args.group else SCOPE_APP, args.game, period)
@@ -138,19 +132,19 @@ async def _board(store: Store, args: argparse.Namespace) -> str | None:
 
 async def _show(store: Store, args: argparse.Namespace) -> int:
     board = await _board(store, args)
-    if board is None:
-        return 2
     if args.member:
         entries = await store.board_around(args.app, board, args.member, 5, 5)
     else:
         entries = await store.board_top(args.app, board, args.limit, args.offset)
     size = await store.board_size(args.app, board)
-    print(f"board {board}  ({size} members)")
-    if not entries:
-        print("(no scores)")
-        return 0
-    rows = [(e.rank, ("> " if e.member == args.member else "") + e.member, e.score) for e in entries]
-    print(table(["rank", "member", "score"], rows))
+
+    def render() -> str:
+        rows = [(e.rank, ("> " if e.member == args.member else "") + e.member, e.score) for e in entries]
+        return f"board {board}  ({size} members)\n" + (table(["rank", "member", "score"], rows) if rows
+                                                         else "(no scores)")
+
+    emit(args, {"board": board, "size": size,
+                "entries": [{"rank": e.rank, "member": e.member, "score": e.score} for e in entries]}, render)
     return 0
 
 
@@ -158,37 +152,41 @@ async def _list(store: Store, args: argparse.Namespace) -> int:
     prefix = f"{group_scope(args.group)}:" if args.group else ""
     boards = await store.list_boards(args.app, prefix)
     rows = [(b, await store.board_size(args.app, b)) for b in boards]
-    print(table(["board", "members"], rows) if rows else "(no boards yet)")
+    emit(args, {"boards": [{"board": b, "members": n} for b, n in rows]},
+         lambda: table(["board", "members"], rows) if rows else "(no boards yet)")
     return 0
 
 
 async def _op(store: Store, args: argparse.Namespace, op: str) -> int:
     board = await _board(store, args)
-    if board is None:
-        return 2
     now = time.time()
     record = ResultRecord(args.app, f"op:cli:{uuid.uuid4().hex}", args.group or "", "op", now,
                           {"board": board, "member": args.member, "op": op, "value": args.value, "by": "cli"},
                           (BoardOp(board, args.member, op, args.value),))  # type: ignore[arg-type]
     await store.apply_result(record)
     e = await store.board_rank(args.app, board, args.member)
-    print(f"{board}: {args.member} now {e.score if e else '-'} (rank {e.rank if e else '-'})")
+    emit(args, {"board": board, "member": args.member, "score": e.score if e else None, "rank": e.rank if e else None},
+         lambda: f"{board}: {args.member} now {e.score if e else '-'} (rank {e.rank if e else '-'})")
     return 0
 
 
 async def _health(store: Store, args: argparse.Namespace) -> int:
     app = await store.get_app(args.app)
     tz = group_tz(await store.get_group_settings(args.app, args.group), args.default_tz)
-    now = dt.datetime.fromisoformat(args.at).timestamp() if args.at else time.time()
+    now = args.at if args.at is not None else time.time()
     facts = await health.load_facts(store, args.app, args.group, now, tz)
     figures = health.report(facts, health.health_settings(app.settings if app else {}))
-    if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=2))
-        return 0
+    emit(args, figures, lambda: _health_text(args.group, tz, figures))
+    return 0
+
+
+def _health_text(group: str, tz: str, figures: dict[str, Any]) -> str:
+    out: list[str] = []
+    line = out.append
     p, t, c = figures["participation"], figures["trend"], figures["coplay"]
-    print(f"group {args.group}  ({tz}, today {figures['today']})")
-    print()
-    print(table(["figure", "value"], [
+    line(f"group {group}  ({tz}, today {figures['today']})")
+    line("")
+    line(table(["figure", "value"], [
         ("members", p["members"]),
         ("active in 30 days", p["active"]),
         ("participation (30 days)", f"{p['rate']:.0%}"),
@@ -200,26 +198,37 @@ async def _health(store: Store, args: argparse.Namespace) -> int:
         ("cooling", "YES" if t["cooling"] else "no"),
         ("played with 2+ others more than once", f"{c['tied']} of {c['members']} ({c['share']:.0%})"),
     ]))
-    print("\ndaily active members (last 14 days)")
-    print(table(["day", "active", ""], [(d, n, "#" * n) for d, n in figures["daily_active"][-14:]]))
-    print("\nmembers at risk")
+    line("\ndaily active members (last 14 days)")
+    line(table(["day", "active", ""], [(d, n, "#" * n) for d, n in figures["daily_active"][-14:]]))
+    line("\nmembers at risk")
     risk = figures["at_risk"]
-    print(table(["member", "weekly before", "last week", "last active"],
+    line(table(["member", "weekly before", "last week", "last active"],
                 [(r["member"], r["weekly_before"], r["last_week"], r["last_active"]) for r in risk]) if risk else "(none)")
-    print("\nlikely key members")
+    line("\nlikely key members")
     keys = figures["key_members"]
-    print(table(["member", "key", "activity", "co-players", "invited"],
+    line(table(["member", "key", "activity", "co-players", "invited"],
                 [(k["member"], k["key"], k["activity"], k["coplayers"], k["invited"]) for k in keys])
           if keys else "(none)")
-    return 0
+    return "\n".join(out)
 
 
 async def _activity(store: Store, args: argparse.Namespace) -> int:
     scope = group_scope(args.group) if args.group else SCOPE_APP
     entries = await store.activity_top(args.app, scope, time.time(), args.limit)
-    print(f"activity {scope} (decayed, now)")
-    print(table(["rank", "group" if scope == SCOPE_APP else "member", "score"],
-                [(e.rank, e.member, e.score) for e in entries]) if entries else "(no activity)")
+    names = {e.member: _group_name(await store.get_group_settings(args.app, e.member)) for e in entries} \
+        if scope == SCOPE_APP else {}
+    data = [{"rank": e.rank, "id": e.member, "name": names.get(e.member, ""), "score": e.score} for e in entries]
+
+    def render() -> str:
+        if not entries:
+            return f"activity {scope} (decayed, now)\n(no activity)"
+        if scope == SCOPE_APP:
+            rows: list[tuple[Any, ...]] = [(d["rank"], d["id"], d["name"], d["score"]) for d in data]
+            return f"activity {scope} (decayed, now)\n" + table(["rank", "group", "name", "score"], rows)
+        return f"activity {scope} (decayed, now)\n" + table(
+            ["rank", "member", "score"], [(d["rank"], d["id"], d["score"]) for d in data])
+
+    emit(args, {"scope": scope, "entries": data}, render)
     return 0
 
 
@@ -229,21 +238,21 @@ async def _season_add(store: Store, args: argparse.Namespace) -> int:
     try:
         start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
     except ValueError:
-        print("campfire: dates look like 2026-11-01", file=sys.stderr)
-        return 2
+        raise CliError("dates look like 2026-11-01", 2) from None
     if end < start or not args.name.replace("-", "").replace("_", "").isalnum():
-        print("campfire: the end must not be before the start; names are letters, digits, - and _", file=sys.stderr)
-        return 2
+        raise CliError("the end must not be before the start; names are letters, digits, - and _", 2)
     seasons = [s for s in app.settings.get("seasons", []) if s.get("name") != args.name]
     seasons.append({"name": args.name, "start": start.isoformat(), "end": end.isoformat()})
     await store.update_app_settings(args.app, {**app.settings, "seasons": seasons})
-    print(f"season {args.name}: {start} .. {end}  (boards ending in :s{args.name})")
+    emit(args, {"name": args.name, "start": start.isoformat(), "end": end.isoformat()},
+         lambda: f"season {args.name}: {start} .. {end}  (boards ending in :s{args.name})")
     return 0
 
 
 async def _season_list(store: Store, args: argparse.Namespace) -> int:
     app = await store.get_app(args.app)
     seasons = parse_seasons(app.settings.get("seasons") if app else None)
-    print(table(["season", "start", "end", "period id"], [(s.name, s.start, s.end, s.id) for s in seasons])
-          if seasons else "(no seasons)")
+    emit(args, {"seasons": [{"name": s.name, "start": str(s.start), "end": str(s.end), "id": s.id} for s in seasons]},
+         lambda: table(["season", "start", "end", "period id"], [(s.name, s.start, s.end, s.id) for s in seasons])
+         if seasons else "(no seasons)")
     return 0

@@ -12,7 +12,23 @@ import sys
 import time
 from typing import Any
 
-from server.packs import MODES, LoadedPack, PackFileError, Problem, import_pack, load_pack, write_report
+from server.cli_common import (
+    add_json_option,
+    add_store_option,
+    emit,
+    find_app,
+    run_store_command,
+    table,
+)
+from server.packs import (
+    MODES,
+    LoadedPack,
+    PackFileError,
+    Problem,
+    import_pack,
+    load_pack,
+    write_report,
+)
 from server.packs.progress import Progress
 from server.store import Store
 
@@ -20,9 +36,6 @@ PROGRESS_FROM = 1_000  # smaller files finish before a bar would be worth drawin
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    from server.cli import add_store_option
-    from server.cli_apps import _run
-
     packs = sub.add_parser("packs", help="content packs: validate, import, list, delete")
     verbs = packs.add_subparsers(dest="verb", metavar="VERB", required=True)
 
@@ -32,25 +45,26 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
     imp = verbs.add_parser("import", help="check a pack file and store it for an app")
     _file_options(imp)
-    imp.add_argument("--app", required=True, help="the app id (campfire apps list)")
+    imp.add_argument("--app", required=True, help="the app's id or name (campfire apps list)")
     imp.add_argument("--mode", choices=MODES, default="strict",
                      help="strict: store nothing if any item is bad (default); skip: store the good items, "
                           "report the bad")
     add_store_option(imp)
-    imp.set_defaults(func=lambda a: _run(a, _import))
+    imp.set_defaults(func=lambda a: run_store_command(a, _import))
 
     lst = verbs.add_parser("list", help="list an app's packs")
-    lst.add_argument("--app", required=True)
-    lst.add_argument("--kind", default=None)
+    lst.add_argument("--app", required=True, help="the app's id or name")
+    lst.add_argument("--kind", default=None, help="only packs of this kind: quiz, spy or song")
     add_store_option(lst)
-    lst.set_defaults(func=lambda a: _run(a, _list))
+    add_json_option(lst)
+    lst.set_defaults(func=lambda a: run_store_command(a, _list))
 
     delete = verbs.add_parser("delete", help="delete one of an app's packs")
-    delete.add_argument("name")
-    delete.add_argument("--app", required=True)
-    delete.add_argument("--kind", required=True)
+    delete.add_argument("name", help="the pack's name (campfire packs list)")
+    delete.add_argument("--app", required=True, help="the app's id or name")
+    delete.add_argument("--kind", required=True, help="the pack's kind: quiz, spy or song")
     add_store_option(delete)
-    delete.set_defaults(func=lambda a: _run(a, _delete))
+    delete.set_defaults(func=lambda a: run_store_command(a, _delete))
 
 
 def _file_options(parser: argparse.ArgumentParser) -> None:
@@ -132,9 +146,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 async def _import(store: Store, args: argparse.Namespace) -> int:
-    if await store.get_app(args.app) is None:
-        print(f"campfire: no app '{args.app}' (campfire apps list)", file=sys.stderr)
-        return 2
+    args.app = (await find_app(store, args.app)).id
     pack = _load(args)
     if pack is None:
         return 2
@@ -152,19 +164,22 @@ async def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 async def _list(store: Store, args: argparse.Namespace) -> int:
-    if await store.get_app(args.app) is None:
-        print(f"campfire: no app '{args.app}'", file=sys.stderr)
-        return 2
+    args.app = (await find_app(store, args.app)).id
     packs: list[dict[str, Any]] = await store.list_packs(args.app, args.kind)
-    if not packs:
-        print("no packs yet: campfire packs import FILE --app " + args.app)
-    for p in packs:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(p["at"]))
-        print(f"{p['kind']:<6} {p['name']}  {p['count']:,} items  imported {when}")
+
+    def render() -> str:
+        if not packs:
+            return "no packs yet: campfire packs import FILE --app " + args.app
+        return table(["kind", "name", "items", "imported"],
+                     [(p["kind"], p["name"], p["count"], time.strftime("%Y-%m-%d %H:%M", time.localtime(p["at"])))
+                      for p in packs])
+
+    emit(args, {"packs": packs}, render)
     return 0
 
 
 async def _delete(store: Store, args: argparse.Namespace) -> int:
+    args.app = (await find_app(store, args.app)).id
     if await store.delete_pack(args.app, args.kind, args.name):
         print(f"deleted {args.kind} pack '{args.name}'")
         return 0

@@ -57,8 +57,31 @@ def serve(settings: Settings, log_level: str = "info") -> int:
     except OSError as exc:
         print(f"campfire: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", flush=True)
         return 1
+    print(startup_line(settings, sock.getsockname()[1]), flush=True)
     server.run(sockets=[sock])
     return 0
+
+
+def describe_store(url: str) -> str:
+    """The store for a log line: Redis without its password, SQLite as an absolute path."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        parts = urlsplit(url)
+        if parts.password:
+            netloc = f"{parts.username or ''}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+            url = urlunsplit(parts._replace(netloc=netloc))
+        return f"Redis at {url}"
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
+    import os
+
+    return f"SQLite at {os.path.abspath(path)}"
+
+
+def startup_line(settings: Settings, port: int) -> str:
+    base = f"http://{settings.host if ':' not in settings.host else '[' + settings.host + ']'}:{port}"
+    return (f"campfire: listening on {base} (websocket {base.replace('http', 'ws', 1)}/ws, REST {base}/v1, "
+            f"console {base}/console); store: {describe_store(settings.store)}")
 
 
 class EmbeddedServer:

@@ -68,6 +68,6 @@ def test_seasons_are_added_and_listed(db: str, capsys: pytest.CaptureFixture[str
 
 
 def test_an_unknown_app_is_an_error(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["activity", "--store", db, "--app", "nope"]) == 1
+    assert main(["activity", "--store", db, "--app", "nope"]) == 2
     assert main(["activity", "--store", db]) == 0
     assert "g1" in capsys.readouterr().out
