@@ -9,6 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from games.base import ConfigError, Content
 from games.rng import Rng
+from games.spy.review import pair_problems
 from games.text import fold
 
 MIN_PLAYERS = 4
@@ -65,6 +66,8 @@ def validate_item(item: Mapping[str, Any]) -> list[tuple[str, str]]:
                 problems.append((f"words[{i}]", "must be a non-empty word"))
         if all(isinstance(w, str) and fold(w) for w in words) and fold(words[0]) == fold(words[1]):
             problems.append(("words", "the two words must be different"))
+        elif all(isinstance(w, str) and fold(w) for w in words):
+            problems.extend(("words", reason) for reason in pair_problems(words))
     if item.get("category") not in CATEGORIES:
         problems.append(("category", f"must be one of {list(CATEGORIES)}"))
     difficulty = item.get("difficulty")

@@ -18,8 +18,8 @@ CATEGORIES = {"food", "places", "objects", "people", "animals", "nature", "activ
               "jobs", "tech", "other"}
 PACKS = {
     # lang: (file, pack name, minimum pairs, minimum pairs per category)
-    "zh": ("spy_zh.json", "spy-zh-core", 330, 15),
-    "en": ("spy_en.json", "spy-en-core", 170, 8),
+    "zh": ("spy_zh.json", "spy-zh-core", 400, 30),
+    "en": ("spy_en.json", "spy-en-core", 250, 20),
 }
 ITEM_KEYS = {"id", "lang", "words", "category", "difficulty"}
 EN_TOKEN = re.compile(r"^(?:[a-z][a-z'-]*|[A-Z][a-z'-]+)$")
