@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import msgpack
 
 from games.base import Content, Event
+from games.content_window import recent_window
 from games.registry import get_game
 from server import room_logic
 from server.auth import new_id
@@ -161,13 +162,14 @@ class LocalRooms:
             if room.dropped:
                 raise NotHere(room.id)
             content = Content()
+            window = 0
             if meta.content_kind:
                 items = await self.store.pack_items(room.record.app, meta.content_kind)
                 if not items:
                     from games.content import builtin_items
 
                     items = list(builtin_items(meta.content_kind))
-                window = await self._recent_window(room)
+                window = await self._recent_window(room, len(items))
                 recent = (await self.store.recent(room.record.app, room.record.group, room.record.game))[:window]
                 content = Content(tuple(items), tuple(recent))
             if room.dropped:
@@ -178,7 +180,7 @@ class LocalRooms:
             # A start is never replayed (its content is not in the log): it always snapshots.
             await self._commit(room, {"op": "start", "now": now}, events, force_snapshot=True)
             await self._after_step(room)
-        await self._remember_content(room)
+        await self._remember_content(room, window)
 
     async def tick(self, room: Room) -> None:
         async with room.lock:
@@ -291,15 +293,16 @@ class LocalRooms:
         room.record.status = "finished"
         await self.store.save_room(room.record)
 
-    async def _recent_window(self, room: Room) -> int:
-        """How many recent items this group avoids for this game: the group setting
-        ``recent`` ({"spy": 20, "song": 50}) or the game's default."""
+    async def _recent_window(self, room: Room, pack_size: int) -> int:
+        """How many recent items this group avoids for this game: most of the pack
+        (games.content_window), or the group setting ``recent`` ({"spy": 20, "quiz": 0.5})."""
+        if not room.game.meta.remember_recent:
+            return 0
         settings = await self.store.get_group_settings(room.record.app, room.record.group)
-        return int(settings.get("recent", {}).get(room.record.game, room.game.meta.remember_recent))
+        return recent_window(pack_size, settings.get("recent", {}).get(room.record.game))
 
-    async def _remember_content(self, room: Room) -> None:
+    async def _remember_content(self, room: Room, keep: int) -> None:
         state = room.data.get("state") or {}
-        keep = await self._recent_window(room)
         if not keep:
             return
         for item_id in state.get("content_used", []):
