@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import random
 from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
@@ -18,6 +19,7 @@ from server.config import Settings
 from server.direct import RAW_SEND
 from server.handlers import load_all
 from server.media import media_routes
+from server.nodes import nodes_for
 from server.runtime import Rooms
 from server.services import Services
 from server.session import Session
@@ -31,7 +33,8 @@ REST_MODULES = ["server.rest_core", "server.rest_stats"]
 
 async def healthz(request: Request) -> JSONResponse:
     svc: Services = request.app.state.services
-    return JSONResponse({"ok": True, "rooms": len(svc.rooms.rooms), "connections": len(svc.sessions)})
+    return JSONResponse({"ok": True, "node": svc.rooms.node_id, "rooms": len(svc.rooms.rooms),
+                         "connections": len(svc.sessions)})
 
 
 async def websocket_endpoint(websocket: WebSocket) -> None:
@@ -46,25 +49,33 @@ def _rest_routes() -> list[Route]:
     return [route for name in REST_MODULES for route in importlib.import_module(name).routes()]
 
 
+def _seed_sequence(seed: int) -> Callable[[], int]:
+    """Game seeds drawn from a fixed sequence: the same games on every run (tests, demos)."""
+    rng = random.Random(seed)
+    return lambda: rng.getrandbits(62)
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
                seeds: Callable[[], int] | None = None) -> "CampfireApp":
     """The app. ``clock``, ``store`` and ``seeds`` (where game seeds come from) are injectable
     for tests; by default the app opens ``settings.store``, uses wall time and OS randomness."""
     load_all()  # import every handler module now, so a broken one fails at start, not mid-game
+    if seeds is None and settings.game_seed:
+        seeds = _seed_sequence(settings.game_seed)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_store = store is None
         st = store if store is not None else await open_store(settings.store)
         clk = clock or RealClock()
-        rooms = Rooms(st, clk, settings, seeds=seeds)
+        rooms = Rooms(st, clk, settings, nodes_for(st, settings.lease_seconds), seeds=seeds)
         app.state.services = Services(settings, st, clk, await Auth.load(st), rooms)
         if settings.demo:
             from server.demo import banner, ensure_demo
 
             app_id, key = await ensure_demo(st, settings)
             print(banner(settings, app_id, key), flush=True)
-        restored = await rooms.restore()
+        restored = await rooms.start()
         if restored:
             log.info("restored %d live rooms", restored)
         try:

@@ -39,6 +39,10 @@ class Settings:
     one_game_per_group: bool = True
     default_timezone: str = "Asia/Shanghai"
     default_lang: str = "zh"
+    # Nodes sharing a Redis store (docs/operators.md "Running several nodes").
+    lease_seconds: float = 3.0  # a dead node's rooms are taken over within about this long
+    relay_timeout: float = 5.0  # a request relayed to a room's owner fails `unavailable` after this
+    game_seed: int = 0  # 0: game seeds from the OS; otherwise a fixed sequence (tests, reproducible runs)
 
     @classmethod
     def names(cls) -> list[str]:
@@ -60,6 +64,9 @@ class Settings:
     def check(self) -> None:
         for name in ("max_frame_bytes", "frame_burst", "max_connections", "send_queue_frames",
                      "player_token_ttl", "snapshot_every"):
+            if getattr(self, name) <= 0:
+                raise ConfigFileError(f"'{name}' must be positive")
+        for name in ("lease_seconds", "relay_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigFileError(f"'{name}' must be positive")
         if self.frames_per_second <= 0:

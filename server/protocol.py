@@ -41,6 +41,7 @@ ERRORS: dict[str, str] = {
     "invalid_day": "the day is not a valid date for this action",
     "timeout": "the server did not answer in time (raised by the SDK)",
     "internal": "the server failed; the request may be retried",
+    "unavailable": "the room's node or the store did not answer in time; retry (the room may be moving to another node)",
 }
 
 

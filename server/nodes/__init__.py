@@ -1,61 +1,23 @@
 """Node membership and room leases: which node owns which live room.
 
 On SQLite there is one node and it owns every room (``SingleNode``). On Redis every node
-holds a lease per room it owns (``server/nodes/leases.py``).
+holds a lease per room it owns, under a fencing epoch (``server/nodes/leases.py``).
 """
 from __future__ import annotations
 
-import secrets
-from typing import Awaitable, Callable, Protocol
+from typing import Any
 
-LostFn = Callable[[str], Awaitable[None]]
+from server.nodes.base import LostFn, Nodes, SingleNode, new_node_id
 
-
-class Nodes(Protocol):
-    """What the room runtime asks of the node layer."""
-
-    node_id: str
-    shared: bool  # several nodes may share the store (rooms can live elsewhere)
-
-    async def start(self, on_lost: LostFn) -> None:
-        """Begin renewing leases; ``on_lost(room_id)`` is awaited for a lease this node lost."""
-
-    async def close(self) -> None:
-        """Stop renewing and give every lease back (a clean shutdown hands rooms on at once)."""
-
-    async def acquire(self, room_id: str) -> int | None:
-        """Take the room's lease: the new fencing epoch, or None when another node holds it."""
-
-    async def owner(self, room_id: str) -> str | None:
-        """The node holding the room's lease, or None when nobody does."""
-
-    async def release(self, room_id: str) -> None:
-        """Give the lease back (the room finished or this node dropped it)."""
+__all__ = ["LostFn", "Nodes", "SingleNode", "new_node_id", "nodes_for"]
 
 
-def new_node_id() -> str:
-    return "node_" + secrets.token_hex(5)
+def nodes_for(store: Any, lease_seconds: float) -> Nodes:
+    """The node layer that fits the store: leases in Redis, or the single embedded node."""
+    from server.store.redis_store import RedisStore
 
+    if isinstance(store, RedisStore):
+        from server.nodes.leases import RedisNodes
 
-class SingleNode:
-    """The embedded mode: one process, owner of every room, epoch 0, nothing to renew."""
-
-    shared = False
-
-    def __init__(self) -> None:
-        self.node_id = new_node_id()
-
-    async def start(self, on_lost: LostFn) -> None:
-        return None
-
-    async def close(self) -> None:
-        return None
-
-    async def acquire(self, room_id: str) -> int | None:
-        return 0
-
-    async def owner(self, room_id: str) -> str | None:
-        return self.node_id
-
-    async def release(self, room_id: str) -> None:
-        return None
+        return RedisNodes(store.db, store.p, lease_seconds)
+    return SingleNode()

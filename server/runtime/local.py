@@ -25,7 +25,7 @@ from server.runtime.frames import EventFrame
 from server.runtime.room import RECENT_EVENTS, Room
 from server.runtime.watch import Watcher, WatchTable
 from server.scoring.records import game_record
-from server.store import RoomRecord, Store, StoredEvent
+from server.store import Fenced, RoomRecord, Store, StoredEvent
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -44,7 +44,7 @@ def _audience(to: Any) -> Any:
 class LocalRooms:
     def __init__(self, store: Store, clock: Clock, settings: "Settings", watchers: WatchTable,
                  seeds: Callable[[], int] | None = None,
-                 on_drop: Callable[[str], None] | None = None) -> None:
+                 on_drop: Callable[[str, bool], None] | None = None) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
@@ -248,6 +248,7 @@ class LocalRooms:
             data["seq"] += 1
             stored.append(StoredEvent(data["seq"], ev.kind, ev.data, _audience(ev.to), now))
         data["input_n"] += 1
+        data["epoch"] = room.epoch  # in the snapshot too: it outlives a Redis fail-over that loses the key
         record = room.record
         # "finished" is written only once the result is recorded (see _after_step).
         record.status = data["status"] if data["status"] != "finished" else record.status
@@ -257,21 +258,26 @@ class LocalRooms:
         if force_snapshot or data["input_n"] % self.settings.snapshot_every == 0:
             snapshot = msgpack.packb(data, use_bin_type=True)
         try:
-            await self.store.commit_step(record, data["input_n"], room_input, stored, snapshot)
+            await self.store.commit_step(record, data["input_n"], room_input, stored, snapshot, room.epoch)
+        except Fenced:
+            # Another node owns the room now: this one must not apply anything more to it.
+            log.warning("room %s moved to another node (epoch %d is stale); standing down", room.id, room.epoch)
+            self._lose(room, fenced=True)
+            raise NotHere(room.id) from None
         except Exception:
             # The in-memory room is ahead of the store: throw it away and reload what is durable.
             log.exception("commit failed for room %s; reloading it from the store", room.id)
-            self._lose(room)
+            self._lose(room, fenced=False)
             raise ProtocolError("internal", "the room could not be saved; please retry") from None
         room.recent.extend(stored)
         self.watchers.publish(room.id, stored)
         return stored
 
-    def _lose(self, room: Room) -> None:
+    def _lose(self, room: Room, fenced: bool) -> None:
         if self.rooms.get(room.id) is room:
             self.drop(room.id)
             if self.on_drop is not None:
-                self.on_drop(room.id)
+                self.on_drop(room.id, fenced)
         else:
             room.dropped = True
 

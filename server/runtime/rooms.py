@@ -1,8 +1,12 @@
 """The rooms as the rest of the server sees them: by id, wherever they live.
 
 Handlers and REST call these methods with the caller's app (the tenant wall) and, for a
-member, their group. A room this node owns is served here (``LocalRooms``); a room owned by
-another node is reached through the relay; a room nobody owns is taken over on demand.
+member, their group. A room this node owns is served here (``LocalRooms``); a room another
+node owns is reached through the relay (its inbox stream); a room nobody owns (its lease
+lapsed: the owner died) is taken over on demand, and a periodic sweep takes over the rest
+so their timers keep running with no client traffic. Watchers always stay on this node's
+``WatchTable``: fed by our own commits while we own the room, by the room's event stream
+while another node does.
 """
 from __future__ import annotations
 
@@ -13,21 +17,28 @@ from typing import TYPE_CHECKING, Any, Callable
 from server.clock import Clock
 from server.nodes import Nodes, SingleNode
 from server.protocol import ProtocolError
+from server.relay import Follower, Inbox, Moved, RelayTimeout
+from server.runtime.frames import EventFrame
 from server.runtime.local import LocalRooms, NotHere
 from server.runtime.room import Room
 from server.runtime.watch import Watcher, WatchTable
-from server.store import RoomRecord, Store
+from server.store import RoomRecord, Store, StoredEvent
 
 if TYPE_CHECKING:
     from server.config import Settings
 
 log = logging.getLogger("campfire.rooms")
 
-ROUTE_ATTEMPTS = 5  # a room that moves this many times during one request answers `unavailable`
+ROUTE_ATTEMPTS = 6  # a room that moves this many times during one request answers `unavailable`
+MAX_OWNER_HINTS = 50_000
 
 
 def _unknown(room_id: str) -> ProtocolError:
     return ProtocolError("unknown_room", f"no room '{room_id}'")
+
+
+def _unavailable(why: str) -> ProtocolError:
+    return ProtocolError("unavailable", why)
 
 
 class Rooms:
@@ -38,53 +49,155 @@ class Rooms:
         self.settings = settings
         self.nodes: Nodes = nodes or SingleNode()
         self.watchers = WatchTable()
-        self.local = LocalRooms(store, clock, settings, self.watchers, seeds)
+        self.local = LocalRooms(store, clock, settings, self.watchers, seeds, on_drop=self._dropped)
         self._loading: dict[str, asyncio.Lock] = {}
+        self._owners: dict[str, str] = {}  # room -> the node that owned it when we last asked
+        self.inbox: Inbox | None = None
+        self.follower: Follower | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
 
     @property
     def rooms(self) -> dict[str, Room]:
         """The rooms this node owns right now."""
         return self.local.rooms
 
+    @property
+    def node_id(self) -> str:
+        return self.nodes.node_id
+
     # --- lifecycle -------------------------------------------------------------------
-    async def restore(self) -> int:
-        """Load every live room from the store and re-arm its timer (after a restart)."""
-        count = 0
-        for record in await self.store.live_rooms():
-            epoch = await self.nodes.acquire(record.id)
-            if epoch is None:
-                continue
-            await self.local.load(record, epoch)
-            count += 1
+    async def start(self) -> int:
+        """Start the node's leases (and, sharing a store, its inbox, follower and sweep), then
+        take every live room nobody owns. Returns how many rooms this node loaded."""
+        await self.nodes.start(self._lost)
+        if self.nodes.shared:
+            db, prefix = getattr(self.nodes, "db"), getattr(self.nodes, "p")
+            self.inbox = Inbox(db, prefix, self.node_id, self.serve_remote)
+            self.follower = Follower(db, prefix, self._followed, self._deliver)
+            await self.inbox.start()
+            await self.follower.start()
+        count = await self.sweep()
+        if self.nodes.shared:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop())
         return count
 
+    async def restore(self) -> int:
+        """Load every live room nobody owns (after a restart, or a node's death)."""
+        return await self.sweep()
+
     async def close(self) -> None:
+        for task in (self._sweeper, *self._tasks):
+            if task is not None:
+                task.cancel()
+        for part in (self.follower, self.inbox):
+            if part is not None:
+                await part.close()
         await self.local.close()
+        await self.nodes.close()  # gives the leases back: other nodes take the rooms at once
+
+    async def sweep(self) -> int:
+        if self.nodes.shared:
+            free = await self.nodes.unleased_live() - set(self.local.rooms)
+            if not free:
+                return 0
+            live = [r for r in await self.store.live_rooms() if r.id in free]
+        else:
+            live = [r for r in await self.store.live_rooms() if r.id not in self.local.rooms]
+        count = 0
+        for record in live:
+            try:
+                if await self._take(record) is not None:
+                    count += 1
+            except Exception:
+                log.exception("could not load room %s", record.id)
+                await self.nodes.release(record.id)
+        return count
+
+    async def _sweep_loop(self) -> None:
+        interval = max(0.05, self.settings.lease_seconds / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                taken = await self.sweep()
+                if taken:
+                    log.info("took over %d rooms whose owner is gone", taken)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("room sweep failed; retrying", exc_info=True)
+
+    async def _lost(self, room_id: str) -> None:
+        """Our lease on the room lapsed or moved: stop serving it; watchers follow its stream."""
+        self.local.drop(room_id)
+        self._wake()
+
+    def _dropped(self, room_id: str, fenced: bool) -> None:
+        """A commit was refused (fenced: another node owns the room) or failed (the store):
+        the room is out of memory; give the lease up so the room is reloaded from the store."""
+        if fenced:
+            self.nodes.forget(room_id)
+        else:
+            self._spawn(self.nodes.release(room_id))
+        self._wake()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _wake(self) -> None:
+        if self.follower is not None:
+            self.follower.wake()
 
     # --- finding a room --------------------------------------------------------------
-    async def _owned(self, app: str, room_id: str) -> Room | None:
-        """The room if this node owns it (loading it if nobody does); None if another node does."""
+    async def _take(self, record: RoomRecord) -> Room | None:
+        """Take the room's lease and load it; None if another node holds it."""
+        lock = self._loading.setdefault(record.id, asyncio.Lock())
+        try:
+            async with lock:
+                room = self.local.rooms.get(record.id)
+                if room is not None:
+                    return room
+                epoch, owner = await self.nodes.acquire(record.id)
+                if epoch is None:
+                    if owner:
+                        self._remember_owner(record.id, owner)
+                    return None
+                self._owners.pop(record.id, None)
+                try:
+                    return await self.local.load(record, epoch)
+                finally:
+                    self._wake()
+        finally:
+            if not lock.locked() and self._loading.get(record.id) is lock:
+                del self._loading[record.id]
+
+    def _remember_owner(self, room_id: str, owner: str) -> None:
+        if len(self._owners) >= MAX_OWNER_HINTS:
+            self._owners.clear()
+        self._owners[room_id] = owner
+
+    async def _route(self, app: str, room_id: str) -> Room | str:
+        """The room, if this node owns it (taking it over if nobody does), else its owner's id."""
         room = self.local.rooms.get(room_id)
         if room is not None:
             if room.record.app != app:
                 raise _unknown(room_id)
             return room
-        lock = self._loading.setdefault(room_id, asyncio.Lock())
-        try:
-            async with lock:
-                room = self.local.rooms.get(room_id)
-                if room is not None:
-                    return await self._owned(app, room_id)
-                record = await self.store.get_room(app, room_id)
-                if record is None:
-                    raise _unknown(room_id)
-                epoch = await self.nodes.acquire(room_id)
-                if epoch is None:
-                    return None
-                return await self.local.load(record, epoch)
-        finally:
-            if not lock.locked() and self._loading.get(room_id) is lock:
-                del self._loading[room_id]
+        owner = self._owners.get(room_id)
+        if owner is not None:
+            return owner  # the owner checks the tenant wall itself
+        record = await self.store.get_room(app, room_id)
+        if record is None:
+            raise _unknown(room_id)
+        room = await self._take(record)
+        if room is not None:
+            return room
+        owner = self._owners.get(room_id)
+        if owner is None:
+            raise NotHere(room_id)  # the lease changed hands while we asked: ask again
+        return owner
 
     @staticmethod
     def _check(room: Room, app: str, group: str | None) -> None:
@@ -94,16 +207,50 @@ class Rooms:
     async def call(self, app: str, room_id: str, op: str, args: dict[str, Any] | None = None,
                    group: str | None = None) -> dict[str, Any]:
         """Run ``op`` on the room wherever it lives. ``group``: a member's group (None for bots)."""
-        for _ in range(ROUTE_ATTEMPTS):
-            room = await self._owned(app, room_id)
-            if room is None:
-                raise ProtocolError("unavailable", "the room is on another node; retry")
-            self._check(room, app, group)
+        args = args or {}
+        for attempt in range(ROUTE_ATTEMPTS):
             try:
-                return await self.local.perform(room, op, args or {})
+                where = await self._route(app, room_id)
+                if isinstance(where, Room):
+                    self._check(where, app, group)
+                    return await self.local.perform(where, op, args)
             except NotHere:
+                await asyncio.sleep(0.01 * attempt)
                 continue
-        raise ProtocolError("unavailable", "the room is moving between nodes; retry")
+            assert self.inbox is not None, "a room owned elsewhere needs a shared store"
+            body = {"app": app, "room": room_id, "op": op, "args": args, "group": group}
+            try:
+                reply = await self.inbox.call(where, body, self.settings.relay_timeout)
+            except Moved:
+                self._owners.pop(room_id, None)
+                await asyncio.sleep(0.02 * attempt)
+                continue
+            except RelayTimeout:
+                self._owners.pop(room_id, None)
+                raise _unavailable("the room's node did not answer in time; retry") from None
+            if "err" in reply:
+                err = reply["err"]
+                raise ProtocolError(err["code"], err["message"], **err.get("data", {}))
+            return reply["ok"]  # type: ignore[no-any-return]
+        raise _unavailable("the room is moving between nodes; retry")
+
+    async def serve_remote(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A request relayed from another node: answered only if this node owns the room."""
+        room_id = body["room"]
+        lock = self._loading.get(room_id)
+        if lock is not None:
+            async with lock:  # it may be loading right now
+                pass
+        room = self.local.rooms.get(room_id)
+        if room is None:
+            return {"moved": True}
+        try:
+            self._check(room, body["app"], body.get("group"))
+            return {"ok": await self.local.perform(room, body["op"], body.get("args") or {})}
+        except NotHere:
+            return {"moved": True}
+        except ProtocolError as err:
+            return {"err": {"code": err.code, "message": err.message, "data": err.data}}
 
     # --- the operations --------------------------------------------------------------
     async def create(self, app: str, group: str, game: str, config: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -114,24 +261,30 @@ class Rooms:
             if live:
                 raise ProtocolError("group_busy", f"group '{group}' already has an active room",
                                     room=live[0].id)
-        epoch = await self.nodes.acquire(room_id)
+        epoch, _ = await self.nodes.acquire(room_id)
         if epoch is None:  # a fresh id: cannot be held elsewhere
-            raise ProtocolError("unavailable", "could not take the new room's lease; retry")
+            raise _unavailable("could not take the new room's lease; retry")
         room.epoch = epoch
         await self.local.create(room)
         return room.describe()
 
     async def describe(self, app: str, room_id: str, group: str | None = None) -> dict[str, Any]:
-        return (await self.call(app, room_id, "describe", group=group))["room"]
+        return (await self.call(app, room_id, "describe", group=group))["room"]  # type: ignore[no-any-return]
 
     async def view(self, app: str, room_id: str, viewer: str | None, group: str | None = None) -> dict[str, Any]:
         return await self.call(app, room_id, "view", {"viewer": viewer}, group)
 
     async def list(self, app: str, group: str | None, live_only: bool = False) -> list[dict[str, Any]]:
-        """The app's rooms (of one group, or live only): described in full where this node owns them."""
+        """The app's rooms (of one group, or live only); live ones described in full."""
         out = []
         for record in await self.store.list_rooms(app, group, live_only=live_only):
             room = self.local.rooms.get(record.id)
+            if room is None and self.nodes.shared and record.status in ("lobby", "playing"):
+                try:
+                    out.append(await self.describe(app, record.id))
+                    continue
+                except ProtocolError:
+                    pass
             out.append(room.describe() if room is not None else {
                 "id": record.id, "group": record.group, "game": record.game, "status": record.status,
                 "round": record.round})
@@ -148,18 +301,51 @@ class Rooms:
     # --- watching --------------------------------------------------------------------
     async def watch(self, app: str, room_id: str, watcher: Watcher, after: int | None,
                     group: str | None = None) -> dict[str, Any]:
-        """Follow the room from ``after`` (None: from now): {"room": …, "seq": last seq}."""
-        for _ in range(ROUTE_ATTEMPTS):
-            room = await self._owned(app, room_id)
-            if room is None:
-                raise ProtocolError("unavailable", "the room is on another node; retry")
-            self._check(room, app, group)
+        """Follow the room from ``after`` (None: from now): {"room": …, "seq": last seq}.
+        Events it missed are sent before this returns; live ones follow in order."""
+        for attempt in range(ROUTE_ATTEMPTS):
             try:
-                last = await self.local.watch(room, watcher, room.data["seq"] if after is None else after)
+                where = await self._route(app, room_id)
+                if isinstance(where, Room):
+                    self._check(where, app, group)
+                    last = await self.local.watch(where, watcher, where.data["seq"] if after is None else after)
+                    return {"room": where.describe(), "seq": last}
             except NotHere:
+                await asyncio.sleep(0.01 * attempt)
                 continue
-            return {"room": room.describe(), "seq": last}
-        raise ProtocolError("unavailable", "the room is moving between nodes; retry")
+            described = await self.describe(app, room_id, group)
+            if room_id in self.local.rooms:
+                continue  # taken over here meanwhile: watch it as its owner
+            return {"room": described, "seq": await self._watch_followed(room_id, watcher, after, described["seq"])}
+        raise _unavailable("the room is moving between nodes; retry")
+
+    async def _watch_followed(self, room_id: str, watcher: Watcher, after: int | None, now_seq: int) -> int:
+        """Watch a room owned elsewhere: replay from the log, then the follower feeds it."""
+        start = now_seq if after is None else after
+        missed = await self.store.read_events(room_id, start)
+        # From here to the end nothing awaits: no event can be delivered in between.
+        delivered = self.watchers.delivered(room_id)
+        if delivered is None:
+            self.watchers.add(room_id, watcher, start, start)
+        else:
+            for ev in missed:
+                if ev.seq > delivered:
+                    break
+                if watcher.may_see(ev.to):
+                    watcher.send_event(EventFrame(room_id, ev))
+            self.watchers.add(room_id, watcher, max(start, delivered), delivered)
+        self.watchers.publish(room_id, missed)
+        self._wake()
+        return max([now_seq, start] + [e.seq for e in missed[-1:]])
+
+    def _followed(self) -> dict[str, int]:
+        """Rooms watched here that another node owns, with the last seq delivered here."""
+        return {room_id: rw.delivered for room_id, rw in self.watchers.rooms.items()
+                if room_id not in self.local.rooms}
+
+    def _deliver(self, room_id: str, events: list[StoredEvent]) -> None:
+        if room_id not in self.local.rooms:  # an owner publishes its own commits
+            self.watchers.publish(room_id, events)
 
     def unwatch(self, room_id: str, watcher: Watcher) -> bool:
         return self.watchers.remove(room_id, watcher)

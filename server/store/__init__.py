@@ -1,10 +1,10 @@
 """Storage behind one async contract (``Store``) with SQLite and Redis implementations."""
 from server.store.base import (
-    Act, AppRecord, BoardEntry, BoardOp, KeyRecord, Membership, ResultRecord, RoomRecord, Store, StoredEvent,
+    Act, AppRecord, BoardEntry, BoardOp, Fenced, KeyRecord, Membership, ResultRecord, RoomRecord, Store, StoredEvent,
 )
 
 __all__ = [
-    "Act", "AppRecord", "BoardEntry", "BoardOp", "KeyRecord", "Membership", "ResultRecord", "RoomRecord", "Store",
+    "Act", "AppRecord", "BoardEntry", "BoardOp", "Fenced", "KeyRecord", "Membership", "ResultRecord", "RoomRecord", "Store",
     "StoredEvent", "open_store",
 ]
 

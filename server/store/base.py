@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 
+class Fenced(Exception):
+    """A room commit refused because the room's fencing epoch moved on: another node owns
+    the room now, and this one must stand down (server/nodes/leases.py)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AppRecord:
     id: str
@@ -234,10 +239,12 @@ class Store(abc.ABC):
         room_input: dict[str, Any],
         events: list[StoredEvent],
         snapshot: bytes | None,
+        epoch: int = 0,
     ) -> None:
         """Atomically: append input number ``input_n`` and its events to the room's logs,
         update the room record, and (if given) replace the snapshot, which then reflects
-        every input up to ``input_n``."""
+        every input up to ``input_n``. A store shared by several nodes first checks that the
+        room's fencing ``epoch`` is still ``epoch`` and raises Fenced, writing nothing, if not."""
 
     @abc.abstractmethod
     async def load_room_state(self, room_id: str) -> tuple[int, bytes | None, list[dict[str, Any]]]:

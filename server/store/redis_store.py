@@ -9,11 +9,13 @@ Key layout (``P`` is the prefix, ``cf:`` by default; ``A`` an app id, ``G`` a gr
   P secret:NAME      string
   P gs:A:G           string group settings (JSON)
   P mem:A:G:KIND     zset   remembered items by a per-list counter; P memn:A:G:KIND the counter
-  P room:ID          hash   the RoomRecord fields
+  P room:ID          hash   the RoomRecord fields, and ``epoch``: the room's fencing epoch
+  P lease:ID         string the owner node's id, expiring (server/nodes/leases.py)
+  P inbox:NODE       stream requests to a node and replies to it (server/relay/)
   P rooms:A          zset   room ids by created_at;  P live: live room ids
   P in:ID            stream inputs, entry id ``<n>-0``, trimmed when a snapshot covers them
   P ev:ID            stream events, entry id ``<seq>-0``
-  P snap:ID          hash   n, s (the snapshot bytes)
+  P snap:ID          hash   n, s (the snapshot bytes), e (the epoch it was written under)
   P res:A            hash   result key -> the applied record (JSON): the idempotency record
   P b:A:BOARD        zset   score -> ordering member (see below)
   P bm:A:BOARD       hash   member -> its current ordering member
@@ -50,11 +52,12 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.scoring import activity
 from server.store.base import (
-    AppRecord, BoardEntry, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
+    AppRecord, BoardEntry, Fenced, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
 )
 
 ORDER_WIDTH = 15
@@ -207,9 +210,15 @@ return out
 """
 
 # One room step: ARGV = P, room id, input n, input JSON, snapshot ('' for none),
-# has snapshot ('1'/'0'), room fields JSON, live ('1'/'0'), then seq, kind, data, to, at per event.
+# has snapshot ('1'/'0'), room fields JSON, live ('1'/'0'), fencing epoch, then seq, kind,
+# data, to, at per event. The epoch check comes first: a stale owner writes nothing.
 STEP_LUA = _LUA_COMMON + r"""
 local id, n = ARGV[2], tonumber(ARGV[3])
+local rk = P .. 'room:' .. id
+local held = tonumber(redis.call('HGET', rk, 'epoch') or '0')
+if held ~= tonumber(ARGV[9]) then
+  return redis.error_reply('fenced: room ' .. id .. ' is at epoch ' .. held .. ', not ' .. ARGV[9])
+end
 local inputs = P .. 'in:' .. id
 local last = redis.call('XREVRANGE', inputs, '+', '-', 'COUNT', 1)
 if #last > 0 then
@@ -222,27 +231,26 @@ local evs = P .. 'ev:' .. id
 local lastev = redis.call('XREVRANGE', evs, '+', '-', 'COUNT', 1)
 local topev = 0
 if #lastev > 0 then topev = tonumber(string.match(lastev[1][1], '^(%d+)')) end
-local i = 9
+local i = 10
 while i <= #ARGV do
   if tonumber(ARGV[i]) <= topev then return redis.error_reply('event ' .. ARGV[i] .. ' already stored') end
   topev = tonumber(ARGV[i])
   i = i + 5
 end
 local room = cjson.decode(ARGV[7])
-local rk = P .. 'room:' .. id
 for _, f in ipairs({'id', 'app', 'grp', 'game', 'created_at'}) do redis.call('HSETNX', rk, f, room[f]) end
 redis.call('HSET', rk, 'status', room.status, 'updated_at', room.updated_at, 'round', room.round)
 redis.call('ZADD', P .. 'rooms:' .. room.app, 'NX', room.created_at, id)
 if ARGV[8] == '1' then redis.call('ZADD', P .. 'live', 'NX', room.created_at, id)
 else redis.call('ZREM', P .. 'live', id) end
 redis.call('XADD', inputs, n .. '-0', 'i', ARGV[4])
-i = 9
+i = 10
 while i <= #ARGV do
   redis.call('XADD', evs, ARGV[i] .. '-0', 'k', ARGV[i + 1], 'd', ARGV[i + 2], 't', ARGV[i + 3], 'a', ARGV[i + 4])
   i = i + 5
 end
 if ARGV[6] == '1' then
-  redis.call('HSET', P .. 'snap:' .. id, 'n', n, 's', ARGV[5])
+  redis.call('HSET', P .. 'snap:' .. id, 'n', n, 's', ARGV[5], 'e', ARGV[9])
   redis.call('XTRIM', inputs, 'MINID', (n + 1) .. '-0')
 end
 return 1
@@ -420,13 +428,19 @@ class RedisStore(Store):
         return [r for r in await self._rooms(await self.db.zrange(f"{self.p}live", 0, -1)) if r.status in LIVE]
 
     async def commit_step(self, room: RoomRecord, input_n: int, room_input: dict[str, Any],
-                          events: list[StoredEvent], snapshot: bytes | None) -> None:
+                          events: list[StoredEvent], snapshot: bytes | None, epoch: int = 0) -> None:
         fields = self._room_fields(room)
         args: list[Any] = [self.p, room.id, input_n, _dumps(room_input), snapshot or b"",
-                           "1" if snapshot is not None else "0", _dumps(fields), "1" if room.status in LIVE else "0"]
+                           "1" if snapshot is not None else "0", _dumps(fields), "1" if room.status in LIVE else "0",
+                           epoch]
         for e in events:
             args += [e.seq, e.kind, _dumps(e.data), _dumps(e.to), repr(e.at)]
-        await self._step(args=args)
+        try:
+            await self._step(args=args)
+        except ResponseError as exc:
+            if str(exc).startswith("fenced"):
+                raise Fenced(str(exc)) from None
+            raise
 
     async def load_room_state(self, room_id: str) -> tuple[int, bytes | None, list[dict[str, Any]]]:
         n_raw, snap = await self.db.hmget(f"{self.p}snap:{room_id}", ["n", "s"])

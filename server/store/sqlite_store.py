@@ -240,8 +240,9 @@ class SqliteStore(Store):
         return [RoomRecord(*r) for r in rows]
 
     async def commit_step(self, room: RoomRecord, input_n: int, room_input: dict[str, Any],
-                          events: list[StoredEvent], snapshot: bytes | None) -> None:
-        """Group commit: steps from many rooms that arrive while a transaction is running are
+                          events: list[StoredEvent], snapshot: bytes | None, epoch: int = 0) -> None:
+        """The embedded store has one node, always the owner, so ``epoch`` is not checked.
+        Group commit: steps from many rooms that arrive while a transaction is running are
         written together in the next one, so a busy server pays one commit for many moves.
         Each caller still returns only once its own step is durable."""
         loop = asyncio.get_running_loop()
