@@ -29,6 +29,7 @@ class Kill:
     kind: str | None = None
     nth: int = 1
     relay: bool = False
+    pause: bool = False  # SIGSTOP instead, until another node holds the room, then SIGCONT
 
 
 @dataclass
@@ -40,7 +41,9 @@ class Outcome:
     duplicated: int = 0
     stuck: int = 0
     killed: list[int] = field(default_factory=list)
+    paused: list[int] = field(default_factory=list)
     failover_seconds: float | None = None
+    reconnects: dict[str, tuple[int, int]] = field(default_factory=dict)  # agent -> (first node, moves)
 
 
 async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, members: int = 3,
@@ -65,6 +68,7 @@ async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, member
         assert joined["type"] == "ok", joined
         since[player] = joined["data"]["room"]["seq"]
         agents[player] = agent
+    first = {name: agent.at for name, agent in agents.items()}
     acked: list[tuple[str, int]] = []
     sent = [0]
     kill_now = asyncio.Event()
@@ -127,6 +131,18 @@ async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, member
         owner = await cluster.owner(room)
         if owner is None:
             return
+        if kill.pause:
+            owner.pause()
+            out.paused.append(owner.index)
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 30:
+                holder = await cluster.db.get(f"cf:lease:{room}")
+                if holder is not None and holder.decode() != owner.node_id:
+                    out.failover_seconds = time.monotonic() - t0
+                    break
+                await asyncio.sleep(0.02)
+            owner.resume()
+            return
         owner.kill()
         out.killed.append(owner.index)
         t0 = time.monotonic()
@@ -143,6 +159,7 @@ async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, member
     over = await _bot_sees_game_over(bot, room, cluster, timeout)
     kill_task.cancel()
     await _check(cluster, out, agents, since, acked, over, timeout)
+    out.reconnects = {name: (first[name], agent.reconnects) for name, agent in agents.items()}
     for agent in agents.values():
         await agent.close()
     return out
