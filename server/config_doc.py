@@ -33,6 +33,11 @@ HELP: dict[str, str] = {
     "one_game_per_group": "Refuse a second live room in a group (`group_busy`).",
     "default_timezone": "Time zone for days, weeks and check-ins of groups that set none.",
     "default_lang": "Language of texts for groups that set none (`zh` or `en`).",
+    "lease_seconds": "Redis only: how long a node's lease on a room lasts without renewal (renewed every third of it); "
+                     "a dead node's rooms are taken over within about this long (docs/operators.md, Running several nodes).",
+    "relay_timeout": "Redis only: seconds a request relayed to the node owning a room may take before it fails `unavailable`.",
+    "game_seed": "0: game seeds come from the OS. Otherwise games draw their seeds from a fixed sequence "
+                 "(reproducible runs and tests; never in production).",
 }
 
 ENV_PREFIX = "CAMPFIRE_"
