@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from rapidfuzz.distance import OSA
-
 from games.base import (
     ConfigField, Content, Event, GameMeta, GameResult, PlayerResult, Refusal, State, Step,
     rank_by_score, refuse, resolve_config,
 )
 from games.draw import strokes as S
-from games.matching import match, typo_budget
+from games.matching import judge
 from games.rng import Rng
 from games.text import fold, has_han, pinyin
 
@@ -352,9 +350,10 @@ def _guess(state: State, player: str, action: Mapping[str, Any], now: float) -> 
     if player in state["guessed"]:
         return refuse("already_guessed", "you already guessed it")
     word = state["word"]
-    if match(text, word["word"], word["aliases"]) is not None:
+    verdict = judge(text, word["word"], word["aliases"], state["config"]["lang"])
+    if verdict == "exact":
         return Step(state, _right(state, player, now))
-    if _close(text, word):
+    if verdict == "close":
         return Step(state, [Event("almost", {"text": text}, (player,))])
     if _gives_away(text, word):
         return Step(state, [Event("guess_hidden", {"player": player})])
@@ -394,18 +393,6 @@ def _end_turn(state: State, now: float) -> list[Event]:
     if state["config"]["reveal_seconds"] == 0:
         events.extend(_next_turn(state, now))
     return events
-
-
-def _close(text: str, word: Mapping[str, Any]) -> bool:
-    """One step beyond what is accepted: a near word ("老鼠" for 老虎) or one typo too many."""
-    given = fold(text)
-    for candidate in (word["word"], *word["aliases"]):
-        target = fold(candidate)
-        if not target or not given:
-            continue
-        if abs(len(given) - len(target)) <= 1 and OSA.distance(given, target) == typo_budget(target) + 1:
-            return True
-    return False
 
 
 def _gives_away(text: str, word: Mapping[str, Any]) -> bool:
