@@ -12,6 +12,7 @@ snapshot restored on another node reveals the same answers even if the packs cha
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any, Mapping, Sequence
 
@@ -30,7 +31,7 @@ from games.base import (
 from games import scoreboard
 from games.matching import is_match
 from games.rng import Rng
-from games.text import fold
+from games.text import fold, has_han
 
 LETTERS = "ABCDEF"
 FULL_POINTS_WINDOW = 0.5  # seconds: answers this fast get the whole base
@@ -64,8 +65,10 @@ meta = GameMeta(
         ConfigField("reveal_seconds", int, 3, "公布答案后停留秒数", "seconds the answer is shown before the next question",
                     min=0, max=60),
         ConfigField("lang", str, "any", "题目语言", "question language", choices=("zh", "en", "any")),
-        ConfigField("category", str, None, "题目分类（留空为任意）", "question category (empty for any)",
-                    optional=True),
+        ConfigField("category", str, None, "题目分类，可用逗号分隔多个（留空为任意）",
+                    "question categories, comma-separated (empty for any)", optional=True),
+        ConfigField("difficulty", int, None, "只出这一难度（1 易 – 3 难，留空为任意）",
+                    "only this difficulty (1 easy – 3 hard; empty for any)", min=1, max=3, optional=True),
     ),
     late_join=True,
     content_kind="quiz",
@@ -73,8 +76,27 @@ meta = GameMeta(
 )
 
 _ITEM_FIELDS = frozenset(
-    {"id", "lang", "type", "question", "choices", "answer", "aliases", "explanation", "category", "difficulty"}
+    {"id", "lang", "type", "question", "choices", "answer", "aliases", "explanation", "category", "difficulty",
+     "fact", "source"}
 )
+
+# The built-in packs file questions under these keys; a group may name a category in either
+# language ("history" or "历史").
+CATEGORY_NAMES: dict[str, tuple[str, ...]] = {
+    "history": ("历史",), "geography": ("地理",), "science": ("科学",), "language": ("语言", "语言与成语", "成语"),
+    "literature": ("文学",), "music": ("音乐",), "film": ("影视", "电影", "movies"), "sport": ("体育", "sports"),
+    "food": ("美食", "饮食"), "life": ("生活", "生活常识", "everyday life"), "art": ("艺术",),
+    "nature": ("自然", "动物", "animals"),
+}
+
+
+def category_keys(name: str) -> set[str]:
+    """Every folded name a category goes by: "历史" -> {"历史", "history"}."""
+    folded = fold(name)
+    for key, names in CATEGORY_NAMES.items():
+        if folded in {fold(key), *(fold(n) for n in names)}:
+            return {fold(key), *(fold(n) for n in names)}
+    return {folded}
 
 
 # ---------------------------------------------------------------------------------------
@@ -105,8 +127,9 @@ def validate_item(item: Mapping[str, Any]) -> list[tuple[str, str]]:
     difficulty = item.get("difficulty")
     if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
         problems.append(("difficulty", "must be 1, 2 or 3"))
-    if "explanation" in item and not isinstance(item["explanation"], str):
-        problems.append(("explanation", "must be a string"))
+    for key in ("explanation", "fact", "source"):
+        if key in item and not isinstance(item[key], str):
+            problems.append((key, "must be a string"))
 
     kind = item.get("type")
     answer = item.get("answer")
@@ -141,15 +164,22 @@ def validate_item(item: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _pick_questions(config: Mapping[str, Any], content: Content, rng: Rng) -> list[dict[str, Any]]:
     """Fresh questions first (chosen at random), then the least recently used ones."""
-    lang, category = config["lang"], config["category"]
-    wanted_category = fold(category) if category else None
+    lang, category, difficulty = config["lang"], config["category"], config.get("difficulty")
+    wanted_category: set[str] | None = None
+    if category:
+        wanted_category = set()
+        for name in category.replace("，", ",").split(","):
+            if name.strip():
+                wanted_category |= category_keys(name)
 
     def fits(item: Mapping[str, Any]) -> bool:
         if validate_item(item):
             return False  # a broken item in an app's pack must not break a running game
         if lang != "any" and item["lang"] != lang:
             return False
-        return wanted_category is None or fold(item["category"]) == wanted_category
+        if difficulty is not None and item["difficulty"] != difficulty:
+            return False
+        return not wanted_category or fold(item["category"]) in wanted_category
 
     recent = set(content.recent)
     candidates = [it for it in content.fresh_first() if fits(it)]
@@ -224,7 +254,8 @@ def start(config: Mapping[str, Any] | None, players: Sequence[str], seed: int | 
     rng = Rng.from_seed(seed)
     questions = _pick_questions(cfg, content, rng)
     if not questions:
-        where = [f"lang={cfg['lang']}"] + ([f"category={cfg['category']}"] if cfg["category"] else [])
+        where = ([f"lang={cfg['lang']}"] + ([f"category={cfg['category']}"] if cfg["category"] else [])
+                 + ([f"difficulty={cfg['difficulty']}"] if cfg.get("difficulty") else []))
         raise ValueError(f"no quiz questions match ({', '.join(where)})")
     state: State = {
         "game": "quiz",
@@ -482,3 +513,81 @@ def view(state: State, viewer: str | None) -> dict[str, Any]:
 def result(state: State) -> GameResult:
     players = scoreboard.player_results(state, won=lambda r: r["rank"] == 1)
     return GameResult(game="quiz", players=players, summary={"questions": len(state["questions"])})
+
+
+# ---------------------------------------------------------------------------------------
+# Pack review: questions that answer each other
+
+
+GIVEAWAY_MIN_HAN = 2  # a shorter answer (one character) appears in too many sentences to mean anything
+GIVEAWAY_MIN_LATIN = 4
+
+
+def _answer_text(item: Mapping[str, Any]) -> str | None:
+    if item.get("type") == "choice":
+        choices, answer = item.get("choices"), item.get("answer")
+        if isinstance(choices, list) and isinstance(answer, int) and 0 <= answer < len(choices):
+            value = choices[answer]
+            return value if isinstance(value, str) else None
+        return None
+    answer = item.get("answer")
+    return answer if isinstance(answer, str) else None
+
+
+def _answer_key(answer: str) -> tuple[str, str | tuple[str, ...]] | None:
+    """How an answer is looked for in other text: folded Han characters, or a run of Latin
+    words; None when it is too short to mean anything (one character, a small number)."""
+    a = fold(answer)
+    if has_han(a):
+        return ("han", a) if len(a) >= GIVEAWAY_MIN_HAN else None
+    if len(a) < GIVEAWAY_MIN_LATIN or a.isdigit() and len(a) < 3:
+        return None
+    words = tuple(_WORDS.findall(unicodedata.normalize("NFKC", answer).casefold()))
+    return ("latin", words) if words else None
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def review_pack(items: Sequence[Mapping[str, Any]]) -> list[tuple[int, str, str]]:
+    """Pack-wide problems, as (index of the item, field, reason): a question whose text or
+    explanation contains the answer of another question in the same language, so that one
+    revealed question would answer the other in the same game. Indexed by answer, so a
+    10,000-question pack is reviewed in a moment."""
+    han: dict[str, list[tuple[int, Any, Any, str]]] = {}
+    latin: dict[tuple[str, ...], list[tuple[int, Any, Any, str]]] = {}
+    for i, it in enumerate(items):
+        if not isinstance(it, Mapping):
+            continue
+        answer = _answer_text(it)
+        key = _answer_key(answer) if answer else None
+        if key is None or answer is None:
+            continue
+        entry = (i, it.get("id"), it.get("lang"), answer)
+        if key[0] == "han":
+            han.setdefault(str(key[1]), []).append(entry)
+        else:
+            latin.setdefault(tuple(key[1]), []).append(entry)
+    han_lengths = sorted({len(k) for k in han})
+    latin_lengths = sorted({len(k) for k in latin})
+    problems: list[tuple[int, str, str]] = []
+    for j, other in enumerate(items):
+        if not isinstance(other, Mapping):
+            continue
+        for field in ("question", "explanation"):
+            text = other.get(field)
+            if not isinstance(text, str) or not text:
+                continue
+            found: list[tuple[int, Any, Any, str]] = []
+            folded = fold(text)
+            for n in han_lengths:
+                for k in range(len(folded) - n + 1):
+                    found.extend(han.get(folded[k:k + n], ()))
+            words = _WORDS.findall(unicodedata.normalize("NFKC", text).casefold())
+            for n in latin_lengths:
+                for k in range(len(words) - n + 1):
+                    found.extend(latin.get(tuple(words[k:k + n]), ()))
+            hit = next((e for e in sorted(found) if e[0] != j and e[2] == other.get("lang")), None)
+            if hit is not None:
+                problems.append((j, field, f"gives away the answer of question '{hit[1]}' ({hit[3]})"))
+    return problems

@@ -40,7 +40,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     verbs = packs.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     validate = verbs.add_parser("validate", help="check a pack file (.json, .csv, .xlsx) and name every problem")
-    _file_options(validate)
+    _file_options(validate, optional=True)
+    validate.add_argument("--builtin", action="store_true",
+                          help="check every built-in pack (games/content), across files too, and count what they hold")
     validate.set_defaults(func=_validate)
 
     imp = verbs.add_parser("import", help="check a pack file and store it for an app")
@@ -67,8 +69,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     delete.set_defaults(func=lambda a: run_store_command(a, _delete))
 
 
-def _file_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="a .json pack, or a .csv/.tsv/.xlsx sheet with a header row")
+def _file_options(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    parser.add_argument("file", nargs="?" if optional else None,
+                        help="a .json pack, or a .csv/.tsv/.xlsx sheet with a header row")
     parser.add_argument("--kind", default=None, help="quiz, spy or song (sheets: guessed from the header if omitted)")
     parser.add_argument("--name", default=None, help="the pack's name (sheets: default is the file name)")
     parser.add_argument("--sheet", default=None, help="the .xlsx worksheet to read (default: the first)")
@@ -134,6 +137,11 @@ def _write_report(args: argparse.Namespace, problems: list[Problem]) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    if args.builtin:
+        return _validate_builtin()
+    if not args.file:
+        print("campfire: give a pack FILE, or --builtin", file=sys.stderr)
+        return 2
     pack = _load(args)
     if pack is None:
         return 2
@@ -185,3 +193,33 @@ async def _delete(store: Store, args: argparse.Namespace) -> int:
         return 0
     print(f"campfire: app '{args.app}' has no {args.kind} pack '{args.name}'", file=sys.stderr)
     return 1
+
+
+def _validate_builtin() -> int:
+    """Every built-in pack file, then the checks across files of one kind (a game draws from
+    all of them at once), then what they hold: items per kind, language and category."""
+    from collections import Counter
+
+    from games.content import HERE
+    from server.packs.kinds import reviewer_for
+
+    problems = 0
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(HERE.glob("*.json")):
+        pack = load_pack(path)
+        problems += len(_summarise(pack))
+        if pack.kind:
+            by_kind.setdefault(pack.kind, []).extend(e.item for e in pack.good())
+    for kind, items in sorted(by_kind.items()):
+        review = reviewer_for(kind)
+        found = review(items) if review else []
+        for index, item_field, reason in found:
+            print(f"  across {kind} packs [{items[index].get('id')}]  {item_field}: {reason}")
+        problems += len(found)
+        langs = Counter(str(it.get("lang") or "-") for it in items)
+        categories = Counter(str(it.get("category")) for it in items)
+        by_lang = ", ".join(f"{lang} {n:,}" for lang, n in sorted(langs.items()))
+        print(f"{kind}: {len(items):,} items ({by_lang}) in {len(categories)} categories: "
+              + ", ".join(f"{c} {n}" for c, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))))
+    print("ok: no problems" if not problems else f"{problems:,} {'problem' if problems == 1 else 'problems'}")
+    return 1 if problems else 0

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 Validator = Callable[[Mapping[str, Any]], "list[tuple[str, str]]"]
+# Pack-wide checks a game may add (items that spoil each other): (item index, field, reason).
+Reviewer = Callable[[Sequence[Mapping[str, Any]]], "list[tuple[int, str, str]]"]
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -53,3 +55,11 @@ def known_kinds() -> list[str]:
         if validator_for(kind) is not None:
             kinds.add(kind)
     return sorted(kinds)
+
+
+def reviewer_for(kind: str) -> Reviewer | None:
+    """The game's ``review_pack`` for ``kind``, when it has pack-wide checks."""
+    check = validator_for(kind)
+    module: Any = importlib.import_module(check.__module__) if check is not None else None
+    review = getattr(module, "review_pack", None)
+    return review if callable(review) else None

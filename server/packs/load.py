@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 from server.packs.cells import header_key, text
 from server.packs.columns import SPECS, SheetSpec
 from server.packs.jsontext import scan
-from server.packs.kinds import Validator, known_kinds, validator_for
+from server.packs.kinds import Validator, known_kinds, reviewer_for, validator_for
 from server.packs.problems import Problem, Unit
 from server.packs.tabular import PackFileError, RowSource, read_rows
 
@@ -161,6 +161,19 @@ def _check_entries(entries: Iterable[Entry], validate: Validator | None, unit: U
     return checked
 
 
+def _review(entries: list[Entry], kind: str | None, unit: Unit,
+            column_for: Callable[[str], str] = lambda f: f) -> None:
+    """The game's pack-wide checks (questions answering each other) over the items that
+    passed their own checks; each finding marks the item it is in."""
+    review = reviewer_for(kind) if kind else None
+    if review is None:
+        return
+    good = [e for e in entries if e.ok]
+    for index, item_field, reason in review([e.item for e in good]):
+        entry = good[index]
+        entry.problems.append(Problem(unit, entry.number, column_for(item_field), reason, entry.item_id))
+
+
 # --- JSON --------------------------------------------------------------------------------
 
 def _load_json(path: Path, kind: str | None, name: str | None, progress: ProgressFn | None) -> LoadedPack:
@@ -236,6 +249,7 @@ def _load_json(path: Path, kind: str | None, name: str | None, progress: Progres
                                           entry.item_id))
         entries.append(entry)
     out.entries = _check_entries(entries, validate, "line", progress=progress, total=len(entries))
+    _review(out.entries, validate_kind, "line")
     return out
 
 
@@ -331,6 +345,7 @@ def _load_sheet(path: Path, fmt: str, source: RowSource, kind: str | None, name:
             yield entry
 
     out.entries = _check_entries(entries(), validator_for(spec.kind), "row", spec.column_for, progress, total)
+    _review(out.entries, spec.kind, "row", spec.column_for)
     return out
 
 

@@ -475,7 +475,7 @@ def test_config_is_checked_against_the_schema() -> None:
         quiz.start({"lang": "fr"}, ["ann"], 1, T0, bank())
     defaults = {f.name: f.default for f in quiz.meta.config}
     assert defaults == {"questions": 5, "seconds": 20, "base": 1000, "streak_bonus": 100, "streak_cap": 500,
-                        "reveal_seconds": 3, "lang": "any", "category": None}
+                        "reveal_seconds": 3, "lang": "any", "category": None, "difficulty": None}
     assert quiz.meta.late_join and quiz.meta.content_kind == "quiz" and quiz.meta.remember_recent == 200
 
 
@@ -543,3 +543,18 @@ def test_validate_item_reports_every_problem() -> None:
     assert quiz.validate_item({**text_q("t"), "answer": ""}) == [("answer", "must be a non-empty string")]
     assert quiz.validate_item({**choice_q("c"), "answer": 9}) == [("answer", "must be between 0 and 3")]
     assert quiz.validate_item("nope") == [("item", "must be an object")]  # type: ignore[arg-type]
+
+
+def test_a_group_chooses_several_categories_in_either_language_and_a_difficulty() -> None:
+    items = (choice_q("h1", category="history"), choice_q("s1", category="science"),
+             choice_q("f1", category="food"), {**choice_q("h2", category="历史"), "difficulty": 3})
+    state = quiz.start({"questions": 9, "category": "历史, science"}, ["ann"], 1, T0, Content(items=items)).state
+    assert sorted(state["content_used"]) == ["h1", "h2", "s1"]
+    state = quiz.start({"questions": 9, "category": "history", "difficulty": 3}, ["ann"], 1, T0,
+                       Content(items=items)).state
+    assert state["content_used"] == ["h2"]
+
+
+def test_fact_and_source_are_accepted_but_must_be_text() -> None:
+    assert quiz.validate_item({**choice_q("a"), "fact": "Water boils at 100 °C at sea level.", "source": "SI"}) == []
+    assert ("fact", "must be a string") in quiz.validate_item({**choice_q("a"), "fact": 3})
