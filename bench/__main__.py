@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench import harness
-from bench.report import fanout_table, inbound_table, connections_table, resume_table
+from bench.report import connections_table, fanout_table, inbound_table, resume_table
 
 SERVERS = ("ceiling", "socketio", "colyseus", "campfire")
 PARTS = ("fanout", "inbound", "connections", "boards", "resume")

@@ -12,7 +12,6 @@ import sys
 import time
 from typing import Any, Awaitable, Callable
 
-
 from bench.stats import percentiles
 from bench.targets import TARGETS, Campfire, Target, request
 from bench.wsclient import WSClient
@@ -90,7 +89,7 @@ async def fanout(target: Target, p: dict[str, Any]) -> dict[str, Any]:
             room_for_more.clear()
             try:
                 await asyncio.wait_for(room_for_more.wait(), max(0.001, stop_at - now()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
         else:
             await asyncio.sleep(0.001)
@@ -152,7 +151,7 @@ async def inbound_echo(target: Target, p: dict[str, Any]) -> dict[str, Any]:
         step(ws, 0, t0, None)
     try:
         await asyncio.wait_for(all_done.wait(), p.get("max_seconds", 30) + 30)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     elapsed = now() - t0
     await mark("end")

@@ -3,7 +3,7 @@
 Nothing in this package touches a socket, a clock or the global random generator;
 time and randomness are passed in, so every game is deterministic under a seed.
 """
-from games.base import Audience, Content, Event, Game, GameMeta, Refusal, Step, ConfigField
+from games.base import Audience, ConfigField, Content, Event, Game, GameMeta, Refusal, Step
 from games.registry import get_game, list_games, register
 
 __all__ = [

@@ -20,13 +20,13 @@ changing anything, so a refused move leaves the state exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Protocol, Sequence, Union
+from typing import Any, Literal, Mapping, Protocol, Sequence, cast
 
 State = dict[str, Any]
 
 # Who receives an event: everyone in the room (players and spectators), only the app's
 # bots (trusted relays), or a tuple of player ids (plus the bots, who relay privately).
-Audience = Union[Literal["all", "bots"], tuple[str, ...]]
+Audience = Literal["all", "bots"] | tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +160,9 @@ def resolve_config(meta: GameMeta, given: Mapping[str, Any] | None) -> dict[str,
         if f.type is not bool and isinstance(value, bool) or not isinstance(value, f.type):
             problems.append(f"'{f.name}' must be {f.type.__name__}, got {type(value).__name__}")
             continue
-        if f.min is not None and value < f.min:
+        if f.min is not None and cast(float, value) < f.min:
             problems.append(f"'{f.name}' must be at least {f.min}")
-        elif f.max is not None and value > f.max:
+        elif f.max is not None and cast(float, value) > f.max:
             problems.append(f"'{f.name}' must be at most {f.max}")
         elif f.choices is not None and value not in f.choices:
             problems.append(f"'{f.name}' must be one of {list(f.choices)}")

@@ -44,9 +44,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -247,7 +247,7 @@ def _spells(letters: str, readings: Sequence[frozenset[str]], skips: int) -> boo
     whole characters?"""
     n = len(readings)
 
-    @lru_cache(maxsize=None)
+    @cache
     def go(i: int, pos: int, left: int) -> bool:
         if i == n:
             return pos == len(letters)

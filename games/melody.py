@@ -123,7 +123,7 @@ def render_wav(notes: str | list[Note], tempo: float, sample_rate: int = SAMPLE_
     return buf.getvalue()
 
 
-def _tone(freq: float, n: int, sample_rate: int, full: float) -> array:
+def _tone(freq: float, n: int, sample_rate: int, full: float) -> array[int]:
     attack = max(1, min(int(ATTACK_SECONDS * sample_rate), n // 4))
     release = max(1, min(int(RELEASE_SECONDS * sample_rate), n // 3))
     steps = [(2 * math.pi * freq * k / sample_rate, a) for k, a in HARMONICS if freq * k < sample_rate / 2]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
+from games import scoreboard
 from games.base import (
     ConfigField,
     Content,
@@ -28,7 +29,6 @@ from games.base import (
     refuse,
     resolve_config,
 )
-from games import scoreboard
 from games.matching import is_match
 from games.rng import Rng
 from games.text import fold, has_han
@@ -408,7 +408,7 @@ def _parse_answer(question: Mapping[str, Any], given: Any) -> Any:
 
 def _is_right(question: Mapping[str, Any], given: Any) -> bool:
     if question["type"] == "choice":
-        return given == question["answer"]
+        return cast(bool, given == question["answer"])
     target, aliases = question["answer"], question.get("aliases", [])
     if fold(target).isdigit():
         # Numbers are exact: a one-digit "typo" in a year is a different year.

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
+from games import scoreboard
 from games.base import (
     ConfigField,
     Content,
@@ -37,7 +38,6 @@ from games.base import (
     refuse,
     resolve_config,
 )
-from games import scoreboard
 from games.matching import is_match, judge
 from games.melody import MAX_CLIP_SECONDS, MAX_TEMPO, MIN_TEMPO, MelodyError, clip_seconds, parse
 from games.rng import Rng
@@ -463,8 +463,8 @@ def _add_player(state: State, player: str, now: float) -> None:
 
 def _next_deadline(state: State) -> float:
     if state["hints_given"] < len(state["hint_times"]):
-        return min(state["hint_times"][state["hints_given"]], state["ends_at"])
-    return state["ends_at"]
+        return cast(float, min(state["hint_times"][state["hints_given"]], state["ends_at"]))
+    return cast(float, state["ends_at"])
 
 
 def _begin_round(state: State, now: float) -> Event:

@@ -20,7 +20,7 @@ def _t2s() -> Any:
 
 
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    return str(_t2s().convert(text))
 
 
 def _is_noise(ch: str) -> bool:

@@ -140,7 +140,7 @@ class Client:
                 await self._open()
             except AuthError:
                 raise
-            except (OSError, ConnectionClosed, asyncio.TimeoutError, CampfireError) as exc:
+            except (TimeoutError, OSError, ConnectionClosed, CampfireError) as exc:
                 log.info("reconnect attempt %d failed: %s", attempt + 1, exc)
                 continue
             self.reconnects += 1
@@ -187,7 +187,8 @@ class Client:
 
     # --- framing -------------------------------------------------------------------
     def _decode(self, raw: bytes | str) -> dict[str, Any]:
-        return msgpack.unpackb(raw, raw=False) if isinstance(raw, bytes) else json.loads(raw)
+        frame: dict[str, Any] = msgpack.unpackb(raw, raw=False) if isinstance(raw, bytes) else json.loads(raw)
+        return frame
 
     async def _send_frame(self, frame: dict[str, Any]) -> None:
         if self.binary:
@@ -200,7 +201,7 @@ class Client:
         if not self._connected.is_set():
             try:
                 await asyncio.wait_for(self._connected.wait(), self.request_timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise RequestTimeout("timeout", "not connected") from None
         rid = next(self._ids)
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -212,12 +213,13 @@ class Client:
             raise ConnectionLost("connection_lost", "the connection dropped before sending") from None
         try:
             frame = await asyncio.wait_for(fut, self.request_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._pending.pop(rid, None)
             raise RequestTimeout("timeout", f"no reply to {type_} in {self.request_timeout}s") from None
         if frame["type"] == "error":
             raise error_from(frame["data"])
-        return frame.get("data", {})
+        data_: dict[str, Any] = frame.get("data", {})
+        return data_
 
     # --- events --------------------------------------------------------------------
     async def events(self) -> AsyncIterator[Event]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 from server.auth import add_key, create_app, hash_key
 from server.cli_common import (
@@ -55,7 +56,7 @@ def _when(at: float) -> str:
 
 async def _list(store: Store, args: argparse.Namespace) -> int:
     apps = await store.list_apps()
-    data = []
+    data: list[dict[str, Any]] = []
     for app in apps:
         keys = [{"prefix": k.prefix, "created_at": k.created_at, "revoked_at": k.revoked_at}
                 for k in await store.list_keys(app.id)]

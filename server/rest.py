@@ -26,7 +26,7 @@ STATUS: dict[str, int] = {
 
 
 def services(request: Request) -> "Services":
-    return request.app.state.services  # type: ignore[no-any-return]
+    return request.app.state.services
 
 
 async def principal(request: Request) -> "Principal":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from games.base import Content, ConfigError, Event, Game, GameMeta, Refusal, Step, resolve_config
+from games.base import ConfigError, Content, Event, Game, GameMeta, Refusal, Step, resolve_config
 from server.protocol import ProtocolError
 
 RoomData = dict[str, Any]

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from typing import AsyncIterator, Callable
+from typing import Any, AsyncIterator, Callable
 
 import uvicorn
 
@@ -16,7 +16,7 @@ from server.config import Settings
 from server.store import Store
 
 
-def _uvicorn_config(app: object, settings: Settings, log_level: str) -> uvicorn.Config:
+def _uvicorn_config(app: Callable[..., Any], settings: Settings, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level=log_level, lifespan="on",
         ws="websockets-sansio" if _has_sansio() else "websockets",

@@ -17,7 +17,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from server.direct import RAW_SEND, DirectWriter, frame_payload
 from server.handlers import Context, load_all
 from server.protocol import (
-    PROTOCOL_VERSIONS, ProtocolError, decode, encode_binary, encode_text, error, reply,
+    PROTOCOL_VERSIONS,
+    ProtocolError,
+    decode,
+    encode_binary,
+    encode_text,
+    error,
+    reply,
 )
 from server.validate import Field, Schema
 
@@ -176,7 +182,7 @@ class Session:
                 if self.closing:
                     try:
                         await asyncio.wait_for(writer, timeout=5)
-                    except (asyncio.TimeoutError, Exception):
+                    except (TimeoutError, Exception):
                         writer.cancel()
                 else:
                     writer.cancel()
@@ -198,7 +204,7 @@ class Session:
         while True:
             try:
                 raw = await self._receive(settings.hello_timeout if self.principal is None else None)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self.send(error(None, ProtocolError("hello_required", "say hello first")))
                 self._close_soon()
                 return

@@ -133,12 +133,11 @@ class RawClient:
 
     async def drain(self, timeout: float = 0.05) -> None:
         """Read whatever has already arrived."""
-        import asyncio
 
         try:
             while True:
                 await self.recv(timeout)
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             pass
 
     async def close(self) -> None:

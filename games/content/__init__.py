@@ -4,14 +4,14 @@ docs/packs.md describes."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_items(kind: str) -> tuple[dict[str, Any], ...]:
     """Every item of every built-in pack of ``kind``, in file order."""
     items: list[dict[str, Any]] = []

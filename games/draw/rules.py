@@ -20,8 +20,18 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from games.base import (
-    ConfigField, Content, Event, GameMeta, GameResult, PlayerResult, Refusal, State, Step,
-    rank_by_score, refuse, resolve_config,
+    ConfigField,
+    Content,
+    Event,
+    GameMeta,
+    GameResult,
+    PlayerResult,
+    Refusal,
+    State,
+    Step,
+    rank_by_score,
+    refuse,
+    resolve_config,
 )
 from games.draw import strokes as S
 from games.matching import judge

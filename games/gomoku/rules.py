@@ -17,8 +17,18 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from games.base import (
-    ConfigField, Content, Event, GameMeta, GameResult, PlayerResult, Refusal, State, Step,
-    rank_by_score, refuse, resolve_config,
+    ConfigField,
+    Content,
+    Event,
+    GameMeta,
+    GameResult,
+    PlayerResult,
+    Refusal,
+    State,
+    Step,
+    rank_by_score,
+    refuse,
+    resolve_config,
 )
 from games.gomoku import board as B
 from games.gomoku import robot

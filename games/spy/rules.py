@@ -9,13 +9,35 @@ votes appear only as counts.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
-from games.base import (ConfigError, ConfigField, Content, Event, GameMeta, GameResult,
-                        PlayerResult, Refusal, State, Step, rank_by_score, refuse, resolve_config)
+from games.base import (
+    ConfigError,
+    ConfigField,
+    Content,
+    Event,
+    GameMeta,
+    GameResult,
+    PlayerResult,
+    Refusal,
+    State,
+    Step,
+    rank_by_score,
+    refuse,
+    resolve_config,
+)
 from games.rng import Rng
-from games.spy.deal import (BLANK, CIVILIAN, MAX_PLAYERS, MIN_PLAYERS, SPY, deal_roles, pick_pair,
-                            role_counts, validate_item)
+from games.spy.deal import (
+    BLANK,
+    CIVILIAN,
+    MAX_PLAYERS,
+    MIN_PLAYERS,
+    SPY,
+    deal_roles,
+    pick_pair,
+    role_counts,
+    validate_item,
+)
 from games.spy.leak import guess_matches, leaks
 from games.text import fold
 
@@ -255,7 +277,7 @@ def tick(state: State, now: float) -> Step:
 def _speaker(state: State) -> str | None:
     if state["phase"] not in ("describe", "pk_describe") or state["turn"] >= len(state["speakers"]):
         return None
-    return state["speakers"][state["turn"]]
+    return cast(str, state["speakers"][state["turn"]])
 
 
 def _begin_round(state: State, rng: Rng, now: float, events: list[Event], first: bool = False) -> None:
@@ -492,8 +514,8 @@ def _copy_tally(t: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _rounds_survived(state: State, player: str) -> int:
     if player in state["out_round"]:
-        return state["out_round"][player] - 1
-    return state["round"]
+        return cast(int, state["out_round"][player] - 1)
+    return cast(int, state["round"])
 
 
 def result(state: State) -> GameResult:

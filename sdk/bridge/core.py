@@ -20,8 +20,8 @@ from typing import Any, Awaitable, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sdk.bridge.commands import COMMANDS, Intent, example_for, game_word, parse, parse_day, seat_number
-from sdk.bridge.messages import IncomingMessage, OutgoingMessage
 from sdk.bridge.delivery import PLATFORM_PACE
+from sdk.bridge.messages import IncomingMessage, OutgoingMessage
 from sdk.bridge.pacer import OnFailure, Pacer, Send
 from sdk.bridge.render import LETTERS, Renderer, title
 from sdk.bridge.state import GroupState
@@ -162,7 +162,7 @@ class Bridge:
 
     # --- commands ------------------------------------------------------------------
     async def _command(self, msg: IncomingMessage, intent: Intent) -> list[OutgoingMessage]:
-        fn = getattr(self, f"_do_{intent.action}")
+        fn: Callable[..., Awaitable[list[OutgoingMessage]]] = getattr(self, f"_do_{intent.action}")
         return await fn(msg, intent.arg)
 
     async def _do_quiz(self, msg: IncomingMessage, arg: str | None) -> list[OutgoingMessage]:

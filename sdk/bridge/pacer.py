@@ -21,10 +21,10 @@ receives a ``DeliveryFailed`` with the message, and the queue goes on.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections import deque
-import inspect
 from typing import Any, Awaitable, Callable
 
 from sdk.bridge.delivery import DeliveryFailed, advise
@@ -90,7 +90,7 @@ class Pacer:
             return
         task = asyncio.get_running_loop().create_task(self._work(key))
         self._workers[key] = task
-        task.add_done_callback(lambda _t, k=key: self._done(k))
+        task.add_done_callback(lambda _t: self._done(key))
 
     def _done(self, key: str) -> None:
         self._workers.pop(key, None)

@@ -193,7 +193,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 
-class _Keep(dict):
+class _Keep(dict[str, Any]):
     """format_map helper: unknown placeholders stay as written."""
 
     def __missing__(self, key: str) -> str:
@@ -207,10 +207,11 @@ class Templates:
     shape. An empty string (or null) silences that message."""
 
     def __init__(self, overrides: Mapping[str, Mapping[str, str | None]] | str | Path | None = None) -> None:
-        if isinstance(overrides, (str, Path)):
-            overrides = json.loads(Path(overrides).read_text(encoding="utf-8"))
+        given: Mapping[str, Mapping[str, str | None]] = (
+            json.loads(Path(overrides).read_text(encoding="utf-8")) if isinstance(overrides, (str, Path))
+            else overrides or {})
         self._table: dict[str, dict[str, str | None]] = {lang: dict(t) for lang, t in DEFAULTS.items()}
-        for lang, table in (overrides or {}).items():
+        for lang, table in given.items():
             self._table.setdefault(lang, {}).update(table)
 
     def get(self, lang: str, key: str) -> str | None:

@@ -56,8 +56,8 @@ def check_group_settings(settings: dict[str, Any]) -> dict[str, Any]:
     if "lang" in settings and settings["lang"] not in ("zh", "en"):
         raise ProtocolError("invalid_payload", "'lang' must be 'zh' or 'en'", field="lang")
     if "checkin" in settings:
-        from games.checkin import CheckinConfig
         from games.base import ConfigError
+        from games.checkin import CheckinConfig
 
         try:
             CheckinConfig.from_settings({"timezone": settings.get("timezone", "Asia/Shanghai"),

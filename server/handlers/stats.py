@@ -205,7 +205,7 @@ HEALTH = Schema(group=Id())
 
 def _frame(fn: Any) -> Any:
     async def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        return await fn(ctx.services, ctx.principal, data)  # type: ignore[no-any-return]
+        return await fn(ctx.services, ctx.principal, data)
 
     run.__name__ = fn.__name__
     return run

@@ -181,7 +181,7 @@ def build_song(row: Row) -> Built:
     item: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     _put(item, "title", _names(row, "title"))
-    artist = _names(row, "artist")
+    artist: dict[str, Any] | None = _names(row, "artist")
     artist_aliases = split_list(row.get("artist_aliases"))
     if artist_aliases:
         artist = {**(artist or {}), "aliases": artist_aliases}

@@ -54,8 +54,7 @@ def read_csv(path: Path) -> RowSource:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for number, cells in enumerate(reader, start=1):
-                yield number, cells
+            yield from enumerate(reader, start=1)
         except csv.Error as exc:
             raise PackFileError(f"{path}: not readable as CSV near line {reader.line_num}: {exc}") from None
 

@@ -63,7 +63,7 @@ class Follower:
             if not wanted:
                 try:
                     await asyncio.wait_for(self._wake.wait(), 1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 continue
             streams = {f"{self.p}ev:{room}": f"{seq}-0" for room, seq in wanted.items()}

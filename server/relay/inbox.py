@@ -76,7 +76,7 @@ class Inbox:
         try:
             await self._send(node, {"k": "q", "id": rid, "from": self.node_id, "b": _dumps(body)})
             reply = await asyncio.wait_for(future, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise RelayTimeout(node) from None
         finally:
             self._pending.pop(rid, None)

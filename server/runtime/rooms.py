@@ -11,6 +11,7 @@ while another node does.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import logging
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -72,7 +73,7 @@ class Rooms:
         take every live room nobody owns. Returns how many rooms this node loaded."""
         await self.nodes.start(self._lost)
         if self.nodes.shared:
-            db, prefix = getattr(self.nodes, "db"), getattr(self.nodes, "p")
+            db, prefix = self.nodes.db, self.nodes.p  # type: ignore[attr-defined]  # shared nodes hold Redis
             self.inbox = Inbox(db, prefix, self.node_id, self.serve_remote)
             self.follower = Follower(db, prefix, self._followed, self._deliver)
             await self.inbox.start()
@@ -231,7 +232,7 @@ class Rooms:
             if "err" in reply:
                 err = reply["err"]
                 raise ProtocolError(err["code"], err["message"], **err.get("data", {}))
-            return reply["ok"]  # type: ignore[no-any-return]
+            return reply["ok"]
         raise _unavailable("the room is moving between nodes; retry")
 
     async def serve_remote(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +270,7 @@ class Rooms:
         return room.describe()
 
     async def describe(self, app: str, room_id: str, group: str | None = None) -> dict[str, Any]:
-        return (await self.call(app, room_id, "describe", group=group))["room"]  # type: ignore[no-any-return]
+        return (await self.call(app, room_id, "describe", group=group))["room"]
 
     async def view(self, app: str, room_id: str, viewer: str | None, group: str | None = None) -> dict[str, Any]:
         return await self.call(app, room_id, "view", {"viewer": viewer}, group)
@@ -343,7 +344,7 @@ class Rooms:
         return {room_id: rw.delivered for room_id, rw in self.watchers.rooms.items()
                 if room_id not in self.local.rooms}
 
-    def _deliver(self, room_id: str, events: list[StoredEvent]) -> None:
+    def _deliver(self, room_id: str, events: builtins.list[StoredEvent]) -> None:  # `list` is a method here
         if room_id not in self.local.rooms:  # an owner publishes its own commits
             self.watchers.publish(room_id, events)
 

@@ -136,7 +136,7 @@ def key_members(f: GroupFacts, limit: int = 5) -> list[dict[str, Any]]:
     members = current_members(f)
     maxes = (max((f.activity.get(m, 0.0) for m in members), default=0.0),
              max((co.get(m, 0) for m in members), default=0), max((inv.get(m, 0) for m in members), default=0))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for m in members:
         parts = (f.activity.get(m, 0.0), co.get(m, 0), inv.get(m, 0))
         key = sum(w * (x / mx if mx else 0.0) for w, x, mx in zip(KEY_WEIGHTS, parts, maxes))

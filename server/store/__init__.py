@@ -1,6 +1,16 @@
 """Storage behind one async contract (``Store``) with SQLite and Redis implementations."""
 from server.store.base import (
-    Act, AppRecord, BoardEntry, BoardOp, Fenced, KeyRecord, Membership, ResultRecord, RoomRecord, Store, StoredEvent,
+    Act,
+    AppRecord,
+    BoardEntry,
+    BoardOp,
+    Fenced,
+    KeyRecord,
+    Membership,
+    ResultRecord,
+    RoomRecord,
+    Store,
+    StoredEvent,
 )
 
 __all__ = [

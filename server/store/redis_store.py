@@ -57,7 +57,14 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.scoring import activity
 from server.store.base import (
-    AppRecord, BoardEntry, Fenced, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
+    AppRecord,
+    BoardEntry,
+    Fenced,
+    KeyRecord,
+    ResultRecord,
+    RoomRecord,
+    Store,
+    StoredEvent,
 )
 
 ORDER_WIDTH = 15

@@ -11,11 +11,20 @@ import json
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Callable, TypeVar
 
 from server.scoring import activity
 from server.store.base import (
-    Act, AppRecord, BoardEntry, BoardOp, KeyRecord, ResultRecord, RoomRecord, Store, StoredEvent,
+    Act,
+    AppRecord,
+    BoardEntry,
+    BoardOp,
+    KeyRecord,
+    ResultRecord,
+    RoomRecord,
+    Store,
+    StoredEvent,
 )
 
 T = TypeVar("T")
@@ -106,7 +115,7 @@ class SqliteStore(Store):
             cols = [r[1] for r in db.execute("PRAGMA table_info(results)")]
             if "extra" not in cols:  # files written before records carried activity
                 db.execute("ALTER TABLE results ADD COLUMN extra TEXT")
-            db.isolation_level = ""  # back to implicit transactions for `with db:`
+            db.isolation_level = "DEFERRED"  # back to implicit transactions for `with db:`
             return db
 
         self._db = await asyncio.get_running_loop().run_in_executor(self._pool, connect)
@@ -262,7 +271,7 @@ class SqliteStore(Store):
             while self._steps:
                 batch, self._steps = self._steps, []
                 try:
-                    await self._tx(lambda db: self._write_steps(db, [rows for rows, _ in batch]))
+                    await self._tx(partial(self._write_steps, steps=[rows for rows, _ in batch]))
                 except Exception as exc:
                     if len(batch) == 1:
                         batch[0][1].set_exception(exc)
@@ -270,7 +279,7 @@ class SqliteStore(Store):
                     # One bad step must not fail the others: retry them one by one.
                     for rows, fut in batch:
                         try:
-                            await self._tx(lambda db, rows=rows: self._write_steps(db, [rows]))
+                            await self._tx(partial(self._write_steps, steps=[rows]))
                         except Exception as one:
                             fut.set_exception(one)
                         else:

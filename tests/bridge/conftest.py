@@ -75,7 +75,7 @@ class Chat:
 
         try:
             return await asyncio.wait_for(find(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"nobody said {needle!r}; sent: {[m.text for m in self.sent]}") from None
 
     def transcript(self) -> str:

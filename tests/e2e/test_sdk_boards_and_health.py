@@ -1,10 +1,10 @@
 """The SDK reaches every board, activity and health frame."""
 from __future__ import annotations
 
+import pytest
+
 from sdk import Client, Forbidden
 from server.run import EmbeddedServer
-
-import pytest
 
 
 async def test_the_sdk_reads_ranks_neighbours_and_a_friends_ranking(server: EmbeddedServer, app_key: str) -> None:

@@ -52,7 +52,7 @@ class Outbox:
 
         try:
             return await asyncio.wait_for(find(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"never sent {needle!r}; sent: {[s.text for s in self.sent]}") from None
 
 
@@ -64,7 +64,7 @@ class Outbox:
 
         try:
             await asyncio.wait_for(wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"condition never met; sent: {[s.text for s in self.sent]}") from None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ from aiogram import Bot  # noqa: E402
 from aiogram.client.session.base import BaseSession  # noqa: E402
 from aiogram.methods import SendMessage, TelegramMethod  # noqa: E402
 from aiogram.types import Chat, Message, Update, User  # noqa: E402
-
 from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
+
 from sdk import Client  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "aiogram" / "campfire_bot.py"
@@ -47,7 +47,7 @@ class RecordingSession(BaseSession):
         if isinstance(method, SendMessage):
             private = int(method.chat_id) > 0
             await self.outbox.add(Sent(str(method.chat_id), method.text, private))
-            return Message(message_id=next(self.ids), date=datetime.now(timezone.utc),
+            return Message(message_id=next(self.ids), date=datetime.now(UTC),
                            chat=Chat(id=int(method.chat_id), type="private" if private else "supergroup"),
                            text=method.text)
         raise AssertionError(f"unexpected Telegram call {type(method).__name__}")
@@ -65,7 +65,7 @@ _updates = itertools.count(1)
 def group_update(member: str, text: str) -> Update:
     n = next(_updates)
     return Update(update_id=n, message=Message(
-        message_id=n, date=datetime.now(timezone.utc),
+        message_id=n, date=datetime.now(UTC),
         chat=Chat(id=GROUP_ID, type="supergroup", title="Campfire test"),
         from_user=User(id=int(member), is_bot=False, first_name=USERS.get(member, member)),
         text=text))

@@ -15,8 +15,8 @@ pytest.importorskip("discord")
 
 import discord  # noqa: E402
 from discord.http import Route  # noqa: E402
-
 from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
+
 from sdk import Client  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "discord" / "campfire_bot.py"

@@ -17,11 +17,10 @@ pytest.importorskip("nonebot")
 pytest.importorskip("nonebot.adapters.onebot.v11")
 
 import nonebot  # noqa: E402
+from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 from nonebot.adapters.onebot.v11 import Adapter, Bot, GroupIncreaseNoticeEvent, GroupMessageEvent, Message  # noqa: E402
 from nonebot.adapters.onebot.v11.event import Sender  # noqa: E402
 from nonebot.message import handle_event  # noqa: E402
-
-from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 
 PLUGIN = Path(__file__).resolve().parents[2] / "examples" / "nonebot2" / "campfire_plugin"
 GROUP = 424242

@@ -441,5 +441,5 @@ def test_exact_alias_beats_typo_on_target() -> None:
 
 
 def test_lang_does_not_change_the_verdict() -> None:
-    for name, g, t, a, v in CASES[:60]:
+    for name, g, t, a, _v in CASES[:60]:
         assert judge(g, t, a, "zh") == judge(g, t, a, "en") == judge(g, t, a), name

@@ -11,9 +11,9 @@ from typing import Any
 import msgpack
 import pytest
 
+from games import content as content_pkg
 from games import song
 from games.base import Content, Event, Refusal, Step
-from games import content as content_pkg
 from games.content import builtin_items
 from games.melody import clip_seconds, render_wav
 from games.registry import get_game

@@ -134,7 +134,7 @@ class Cluster:
         await self.store.open()
         record, self.key = await create_app(self.store, "bot")
         self.app = record.id
-        for i in range(self.n):
+        for _ in range(self.n):
             self.add_node()
         await asyncio.to_thread(lambda: [node.wait_ready() for node in self.nodes])
         return self
@@ -239,7 +239,7 @@ class Agent:
             raise Lost(self.name) from None
         try:
             return await asyncio.wait_for(fut, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Lost(self.name) from None
 
     def last_seq(self, room: str) -> int:
@@ -258,7 +258,7 @@ class Agent:
                         raise Lost(f"{self.name}: resume refused: {reply['data']}")
                 self.reconnects += 1
                 return
-            except (Lost, OSError, websockets.InvalidHandshake, asyncio.TimeoutError):
+            except (TimeoutError, Lost, OSError, websockets.InvalidHandshake):
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"{self.name} could not move to another node")
 
@@ -277,7 +277,7 @@ class Agent:
             self.news.clear()
             try:
                 await asyncio.wait_for(self.news.wait(), left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return None
 
     async def close(self) -> None:
@@ -289,7 +289,7 @@ class Agent:
         if self._reader is not None:
             try:
                 await asyncio.wait_for(self._reader, 2)
-            except (asyncio.TimeoutError, Exception):
+            except (TimeoutError, Exception):
                 self._reader.cancel()
         self.connected = False
 

@@ -41,7 +41,7 @@ def test_seasons_include_both_end_dates() -> None:
     ("d2026-01-01", "d2026-01-01"),
 ])
 def test_aliases_resolve_in_the_groups_timezone(alias: str, expected: str) -> None:
-    now = dt.datetime(2026, 11, 22, 16, 30, tzinfo=dt.timezone.utc).timestamp()  # 00:30 on the 23rd in Shanghai
+    now = dt.datetime(2026, 11, 22, 16, 30, tzinfo=dt.UTC).timestamp()  # 00:30 on the 23rd in Shanghai
     assert resolve(alias, now, "Asia/Shanghai") == expected
 
 

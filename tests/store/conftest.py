@@ -10,6 +10,7 @@ import pytest
 from server.store import Store
 from server.store.redis_store import RedisStore
 from server.store.sqlite_store import SqliteStore
+
 try:
     from tests.redis_server import RedisServer
 except ImportError:  # tests/ is on sys.path, not its parent
