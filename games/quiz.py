@@ -549,25 +549,51 @@ def _answer_key(answer: str) -> tuple[str, str | tuple[str, ...]] | None:
 _WORDS = re.compile(r"[^\W_]+")
 
 
+_STOP_WORDS = frozenset("which what who whom whose when where why how many much the a an of in on at to for and or "
+                        "is are was were be been does did do has have had it its this that these those by from "
+                        "with as called known name named first".split())
+_STOP_BIGRAMS = frozenset("哪个 哪位 哪座 哪一 哪里 什么 是谁 是哪 下列 一年 中国 世界 位于 一般 通常 叫什 么？ 多少 属于 "
+                          "的是 是什 指的 出自 来自".split())
+COMMON_SHARE = 0.02  # a word in more than this share of a pack's questions says nothing about one of them
+
+
+def _tokens(text: str) -> set[str]:
+    """What a question is about: its rarer English words and Chinese character pairs."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    words = {w for w in _WORDS.findall(text) if not has_han(w) and len(w) >= 3 and w not in _STOP_WORDS}
+    han = "".join(ch if has_han(ch) else " " for ch in text)
+    pairs = {han[k:k + 2] for k in range(len(han) - 1) if " " not in han[k:k + 2]} - _STOP_BIGRAMS
+    return words | pairs
+
+
 def review_pack(items: Sequence[Mapping[str, Any]]) -> list[tuple[int, str, str]]:
     """Pack-wide problems, as (index of the item, field, reason): a question whose text or
-    explanation contains the answer of another question in the same language, so that one
-    revealed question would answer the other in the same game. Indexed by answer, so a
+    explanation contains the answer of another question in the same language and is about
+    the same thing (shares one of that question's rarer words or character pairs), so that
+    one revealed question would answer the other in the same game. Indexed by answer, so a
     10,000-question pack is reviewed in a moment."""
     han: dict[str, list[tuple[int, Any, Any, str]]] = {}
     latin: dict[tuple[str, ...], list[tuple[int, Any, Any, str]]] = {}
+    topics: dict[int, set[str]] = {}
+    frequency: dict[str, int] = {}
     for i, it in enumerate(items):
         if not isinstance(it, Mapping):
             continue
+        question = it.get("question")
+        topics[i] = _tokens(question) if isinstance(question, str) else set()
+        for token in topics[i]:
+            frequency[token] = frequency.get(token, 0) + 1
         answer = _answer_text(it)
         key = _answer_key(answer) if answer else None
         if key is None or answer is None:
             continue
+        topics[i] -= _tokens(answer)
         entry = (i, it.get("id"), it.get("lang"), answer)
         if key[0] == "han":
             han.setdefault(str(key[1]), []).append(entry)
         else:
             latin.setdefault(tuple(key[1]), []).append(entry)
+    common = max(3, int(len(items) * COMMON_SHARE))
     han_lengths = sorted({len(k) for k in han})
     latin_lengths = sorted({len(k) for k in latin})
     problems: list[tuple[int, str, str]] = []
@@ -587,7 +613,11 @@ def review_pack(items: Sequence[Mapping[str, Any]]) -> list[tuple[int, str, str]
             for n in latin_lengths:
                 for k in range(len(words) - n + 1):
                     found.extend(latin.get(tuple(words[k:k + n]), ()))
-            hit = next((e for e in sorted(found) if e[0] != j and e[2] == other.get("lang")), None)
+            if not found:
+                continue
+            about = _tokens(text)
+            hit = next((e for e in sorted(found) if e[0] != j and e[2] == other.get("lang")
+                        and any(frequency.get(t, 0) <= common for t in topics[e[0]] & about)), None)
             if hit is not None:
                 problems.append((j, field, f"gives away the answer of question '{hit[1]}' ({hit[3]})"))
     return problems

@@ -17,17 +17,22 @@ def text_q(qid: str, question: str, answer: str, explanation: str = "", lang: st
             "explanation": explanation, "category": "history", "difficulty": 1}
 
 
-def test_an_explanation_naming_another_answer_is_flagged() -> None:
-    items = [text_q("a", "中国的首都是？", "北京"), text_q("b", "故宫在哪座城市？", "北京市", "故宫位于北京中轴线上。")]
-    problems = review_pack(items)
-    assert (1, "explanation", "gives away the answer of question 'a' (北京)") in problems
+def test_an_explanation_that_answers_another_question_is_flagged() -> None:
+    items = [text_q("a", "秦始皇统一六国是在哪一年？", "公元前221年"),
+             text_q("b", "秦朝的第一位皇帝是谁？", "秦始皇", "嬴政于公元前221年统一六国，自称始皇帝。")]
+    assert review_pack(items) == [(1, "explanation", "gives away the answer of question 'a' (公元前221年)")]
 
 
-def test_a_question_text_naming_another_answer_is_flagged_in_english_on_word_boundaries() -> None:
-    items = [text_q("a", "Which planet is red?", "Mars", lang="en"),
-             text_q("b", "Which god gave Mars its name?", "the Roman god of war", lang="en"),
-             text_q("c", "Which sweet is made from marshmallow?", "s'more", lang="en")]
+def test_a_question_text_that_answers_another_is_flagged_in_english_on_word_boundaries() -> None:
+    items = [text_q("a", "Which planet is nicknamed the Red Planet?", "Mars", lang="en"),
+             text_q("b", "Why does Mars look red?", "rusty dust", lang="en"),
+             text_q("c", "Which sweet is made from marshmallow and looks red?", "s'more", lang="en")]
     assert [(i, f) for i, f, _ in review_pack(items)] == [(1, "question")]
+
+
+def test_an_answer_named_about_something_else_is_not_a_giveaway() -> None:
+    items = [text_q("a", "中国的首都是哪座城市？", "北京"), text_q("b", "故宫有多少年历史？", "600年", "故宫位于北京中轴线上。")]
+    assert review_pack(items) == []
 
 
 def test_other_languages_and_one_character_answers_are_not_giveaways() -> None:
