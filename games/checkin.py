@@ -14,7 +14,16 @@ Record format (kept small: one ISO string per day checked in)::
      "cards": {"2026-11": 1},       # make-up cards used, by month of use (group's time)
      "longest": 5,                  # longest streak ever
      "total_points": 120,
-     "last": "2026-11-20"}          # latest day in "days", or None
+     "last": "2026-11-20",          # latest day in "days", or None
+     "last_at": 1795000000.0}       # when the latest check-in (not make-up) happened, epoch s
+
+When a group changes its timezone, its calendar days shift under its members. The rule that
+keeps one check-in per day (docs/games/checkin.md): a check-in earns points only when the
+group's today, in its current timezone, is after every day already checked in *and* after
+the day on which, by that same clock, the member last checked in. So a group moving west
+(Shanghai → Los Angeles, where it is still yesterday) cannot fill yesterday with a second
+check-in, and one moving east cannot check in again on the day its clock just jumped into.
+Either answers "already checked in", kindly, like any second check-in that day.
 """
 from __future__ import annotations
 
@@ -265,8 +274,8 @@ def _load(record: Mapping[str, Any] | None) -> tuple[set[date], set[date], dict[
 
 
 def _dump(days: set[date], made_up: set[date], cards: dict[str, int], longest: int,
-          total_points: int) -> Record:
-    return {
+          total_points: int, last_at: float | None) -> Record:
+    record: Record = {
         "days": [d.isoformat() for d in sorted(days)],
         "made_up": [d.isoformat() for d in sorted(made_up)],
         "cards": {k: cards[k] for k in sorted(cards) if cards[k]},
@@ -274,6 +283,18 @@ def _dump(days: set[date], made_up: set[date], cards: dict[str, int], longest: i
         "total_points": total_points,
         "last": max(days).isoformat() if days else None,
     }
+    if last_at is not None:
+        record["last_at"] = last_at
+    return record
+
+
+def _checked_in_today(days: set[date], last_at: float | None, today: date, zone: str) -> bool:
+    """Whether today (in the group's current zone) already has its check-in: today is in the
+    record, or is not after its latest day (the zone moved west), or the last check-in
+    happened today by this zone's clock (the zone moved east). See the module docstring."""
+    if today in days or (days and max(days) > today):
+        return True
+    return last_at is not None and local_day(last_at, zone) >= today
 
 
 def _cards_left(cards: Mapping[str, int], month: str, config: CheckinConfig) -> int:
@@ -285,12 +306,13 @@ def check_in(record: Mapping[str, Any] | None, now: float, config: CheckinConfig
     day is not an error: it answers kindly, earns nothing and returns the record unchanged."""
     today = local_day(now, config.timezone)
     days, made_up, cards, longest, total = _load(record)
+    last_at = (record or {}).get("last_at")
     cards_left = _cards_left(cards, _month_key(today), config)
-    if today in days:
-        current, computed = streaks(days, today)
+    if _checked_in_today(days, last_at, today, config.timezone):
+        current, computed = streaks(days, max(today, max(days, default=today)))
         longest = max(longest, computed)
         return CheckinOutcome(
-            record=_dump(days, made_up, cards, longest, total),
+            record=_dump(days, made_up, cards, longest, total, last_at),
             already=True, day=today.isoformat(), streak=current, longest=longest, points=0,
             total_points=total, total_days=len(days), cards_left=cards_left,
             message_zh=f"今天已经签到过啦，当前连续 {current} 天",
@@ -302,7 +324,7 @@ def check_in(record: Mapping[str, Any] | None, now: float, config: CheckinConfig
     points = points_for(current, config)
     total += points
     return CheckinOutcome(
-        record=_dump(days, made_up, cards, longest, total),
+        record=_dump(days, made_up, cards, longest, total, now),
         already=False, day=today.isoformat(), streak=current, longest=longest, points=points,
         total_points=total, total_days=len(days), cards_left=cards_left,
         message_zh=f"签到成功！连续 {current} 天，获得 {points} 分",
@@ -354,7 +376,7 @@ def make_up(record: Mapping[str, Any] | None, day: DayLike, now: float,
     longest = max(longest, computed)
     left -= 1
     return CheckinOutcome(
-        record=_dump(days, made_up, cards, longest, total),
+        record=_dump(days, made_up, cards, longest, total, (record or {}).get("last_at")),
         already=False, made_up=True, day=iso, streak=current, longest=longest, points=points,
         total_points=total, total_days=len(days), cards_left=left,
         message_zh=f"补签成功！补上 {iso}，获得 {points} 分，当前连续 {current} 天，"

@@ -260,10 +260,15 @@ class Client:
 
     # --- rooms ---------------------------------------------------------------------
     async def create_room(self, group: str, game: str, config: dict[str, Any] | None = None,
-                          lang: str | None = None) -> Room:
+                          lang: str | None = None, key: str | None = None) -> Room:
+        """Create a room in ``group``. Pass a ``key`` of your own (say, the chat message id
+        that asked for the game) to make the create safe to retry: the same key returns the
+        room the first attempt made, never a second one."""
         data: dict[str, Any] = {"group": group, "game": game, "config": config or {}}
         if lang:
             data["lang"] = lang
+        if key is not None:
+            data["key"] = key
         return self._track((await self.request("room.create", data))["room"])
 
     async def join(self, room: str, player: str | None = None, name: str | None = None) -> Room:

@@ -53,7 +53,8 @@ class MoveRefused(CampfireError):
 
 
 class ServerError(CampfireError):
-    """internal: the server failed; the request may be retried."""
+    """internal, conflict: the server failed or the record kept changing; nothing was saved
+    by a ``conflict``, and the request may be retried."""
 
 
 class ConnectionLost(CampfireError):
@@ -74,7 +75,7 @@ _FAMILIES: dict[type[CampfireError], tuple[str, ...]] = {
     NotFound: ("unknown_room", "unknown_game", "not_in_room", "not_watching"),
     RoomStateError: ("group_busy", "room_full", "not_enough_players", "already_joined", "wrong_status",
                      "no_content"),
-    ServerError: ("internal",),
+    ServerError: ("internal", "conflict"),
     ConnectionLost: ("connection_lost",),
     RequestTimeout: ("timeout",),
 }

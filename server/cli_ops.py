@@ -19,6 +19,7 @@ from server.cli_common import (
     run_store_command,
     table,
 )
+from server.records import change_atomically
 from server.scoring import health
 from server.scoring.boards import SCOPE_APP, board_id, group_scope
 from server.scoring.periods import (
@@ -241,11 +242,16 @@ async def _season_add(store: Store, args: argparse.Namespace) -> int:
         raise CliError("dates look like 2026-11-01", 2) from None
     if end < start or not args.name.replace("-", "").replace("_", "").isalnum():
         raise CliError("the end must not be before the start; names are letters, digits, - and _", 2)
-    seasons = [s for s in app.settings.get("seasons", []) if s.get("name") != args.name]
-    seasons.append({"name": args.name, "start": start.isoformat(), "end": end.isoformat()})
-    await store.update_app_settings(args.app, {**app.settings, "seasons": seasons})
-    emit(args, {"name": args.name, "start": start.isoformat(), "end": end.isoformat()},
-         lambda: f"season {args.name}: {start} .. {end}  (boards ending in :s{args.name})")
+    season = {"name": args.name, "start": start.isoformat(), "end": end.isoformat()}
+
+    async def attempt() -> None:  # a version-checked write: a concurrent change is kept, not lost
+        fresh = await store.get_app(args.app)
+        assert fresh is not None
+        seasons = [s for s in fresh.settings.get("seasons", []) if s.get("name") != args.name]
+        await store.update_app_settings(args.app, {**fresh.settings, "seasons": [*seasons, season]}, fresh.version)
+
+    await change_atomically(attempt)
+    emit(args, season, lambda: f"season {args.name}: {start} .. {end}  (boards ending in :s{args.name})")
     return 0
 
 

@@ -37,6 +37,7 @@ class Settings:
     max_player_token_ttl: int = 7 * 24 * 3600
     snapshot_every: int = 50  # persist a full snapshot every N inputs (inputs in between)
     one_game_per_group: bool = True
+    create_key_ttl: float = 86_400.0  # how long a room.create idempotency key returns its room (s)
     default_timezone: str = "Asia/Shanghai"
     default_lang: str = "zh"
     # Nodes sharing a Redis store (docs/operators.md "Running several nodes").
@@ -66,7 +67,7 @@ class Settings:
                      "player_token_ttl", "snapshot_every"):
             if getattr(self, name) <= 0:
                 raise ConfigFileError(f"'{name}' must be positive")
-        for name in ("lease_seconds", "relay_timeout"):
+        for name in ("lease_seconds", "relay_timeout", "create_key_ttl"):
             if getattr(self, name) <= 0:
                 raise ConfigFileError(f"'{name}' must be positive")
         if self.frames_per_second <= 0:

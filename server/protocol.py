@@ -39,6 +39,7 @@ ERRORS: dict[str, str] = {
     "wrong_status": "the room is not in a state that allows this (e.g. already started, finished)",
     "not_watching": "this connection does not watch that room",
     "invalid_day": "the day is not a valid date for this action",
+    "conflict": "the record kept changing under this request and nothing was saved; retry it",
     "timeout": "the server did not answer in time (raised by the SDK)",
     "internal": "the server failed; the request may be retried",
     "unavailable": "the room's node or the store did not answer in time; retry (the room may be moving to another node)",

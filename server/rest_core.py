@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from games.registry import list_games
 from server.auth import Principal
-from server.handlers.misc import check_group_settings
+from server.handlers.misc import update_group_settings
 from server.protocol import ProtocolError
 from server.rest import endpoint, int_param, json_body, require_bot, services
 from server.validate import Id, Int, Schema, Text
@@ -106,13 +106,11 @@ async def group_settings(request: Request, who: Principal) -> Any:
     group = request.path_params["group"]
     _own_group(who, group)
     store = services(request).store
-    current = await store.get_group_settings(who.app, group)
     if request.method == "PUT":
         require_bot(who)
         body = await json_body(request)
-        current = check_group_settings({**current, **body})
-        await store.set_group_settings(who.app, group, current)
-    return {"group": group, "settings": current}
+        return {"group": group, "settings": await update_group_settings(store, who.app, group, body)}
+    return {"group": group, "settings": await store.get_group_settings(who.app, group)}
 
 
 def routes() -> list[Route]:

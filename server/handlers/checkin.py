@@ -1,6 +1,9 @@
 """Daily check-in frames. The rules are pure (games/checkin.py); this module loads the
-member's record, calls them, and saves the new record together with its points in one
-transaction keyed by (group, member, day), so a retried or doubled check-in counts once."""
+member's record with its version, calls them, and saves the new record together with its
+points in one transaction keyed by (group, member, day), so a retried or doubled check-in
+counts once. The save is refused when the record changed since it was read (a make-up and a
+check-in at once); the rule then runs again on the fresh record (server/records.py), so
+neither loses the other's day, and a reply only ever reports what was saved."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +12,9 @@ from games import checkin as rules
 from games.base import ConfigError, Refusal
 from server.handlers import Context, handler
 from server.protocol import ProtocolError
+from server.records import change_atomically
 from server.scoring.records import checkin_record
+from server.store import ResultRecord
 from server.validate import Id, Int, Schema, Text
 
 
@@ -34,16 +39,12 @@ def _member(ctx: Context, group: str, player: str | None) -> str:
     return p.player
 
 
-async def _save(ctx: Context, group: str, member: str, outcome: rules.CheckinOutcome, now: float,
-                cfg: rules.CheckinConfig) -> bool:
-    store = ctx.services.store
+async def _result(ctx: Context, group: str, member: str, outcome: rules.CheckinOutcome, now: float,
+                  cfg: rules.CheckinConfig) -> ResultRecord:
     app = ctx.principal.app
-    result = None
-    if not outcome.already:
-        app_record = await store.get_app(app)
-        result = checkin_record(app, group, member, outcome.day, outcome.points, now, cfg.timezone,
-                                app_record.settings if app_record else {})
-    return await store.save_checkin(app, group, member, outcome.record, result)
+    app_record = await ctx.services.store.get_app(app)
+    return checkin_record(app, group, member, outcome.day, outcome.points, now, cfg.timezone,
+                          app_record.settings if app_record else {})
 
 
 @handler("checkin", Schema(group=Id(), player=Id(required=False), name=Text(64, required=False)))
@@ -52,13 +53,24 @@ async def check_in(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     member = _member(ctx, group, data["player"])
     cfg = await _config(ctx, group)
     store = ctx.services.store
+    app = ctx.principal.app
     now = ctx.services.clock.now()
-    for _ in range(3):  # a concurrent check-in for the same member wins; we then report "already"
-        record = await store.get_checkin(ctx.principal.app, group, member)
+
+    async def attempt() -> rules.CheckinOutcome:
+        record, version = await store.load_checkin(app, group, member)
         outcome = rules.check_in(record, now, cfg)
-        if outcome.already or await _save(ctx, group, member, outcome, now, cfg):
-            break
-    return _reply(member, outcome)
+        if outcome.already:
+            return outcome
+        result = await _result(ctx, group, member, outcome, now, cfg)
+        if await store.save_checkin(app, group, member, outcome.record, result, version=version):
+            return outcome
+        # The day's points were applied before, but the record lost the day (written by a
+        # version that saved them apart): put the day back, without points, and say so.
+        repaired = {**outcome.record, "total_points": (record or {}).get("total_points", 0)}
+        await store.save_checkin(app, group, member, repaired, version=version)
+        return rules.check_in(repaired, now, cfg)
+
+    return _reply(member, await change_atomically(attempt))
 
 
 @handler("checkin.makeup", Schema(group=Id(), player=Id(required=False), day=Text(10)))
@@ -67,14 +79,20 @@ async def make_up(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     member = _member(ctx, group, data["player"])
     cfg = await _config(ctx, group)
     store = ctx.services.store
+    app = ctx.principal.app
     now = ctx.services.clock.now()
-    record = await store.get_checkin(ctx.principal.app, group, member)
-    outcome = rules.make_up(record, data["day"], now, cfg)
-    if isinstance(outcome, Refusal):
-        raise ProtocolError(outcome.code, outcome.message, **outcome.data)
-    if not await _save(ctx, group, member, outcome, now, cfg):
-        raise ProtocolError("already_checked_in", f"{data['day']} is already checked in")
-    return _reply(member, outcome)
+
+    async def attempt() -> rules.CheckinOutcome:
+        record, version = await store.load_checkin(app, group, member)
+        outcome = rules.make_up(record, data["day"], now, cfg)
+        if isinstance(outcome, Refusal):
+            raise ProtocolError(outcome.code, outcome.message, **outcome.data)
+        result = await _result(ctx, group, member, outcome, now, cfg)
+        if not await store.save_checkin(app, group, member, outcome.record, result, version=version):
+            raise ProtocolError("already_checked_in", f"{data['day']} is already checked in")
+        return outcome
+
+    return _reply(member, await change_atomically(attempt))
 
 
 def _reply(member: str, outcome: rules.CheckinOutcome) -> dict[str, Any]:

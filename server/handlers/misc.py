@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from games.registry import list_games
 from server.handlers import Context, handler
 from server.protocol import ProtocolError
+from server.records import change_atomically
+from server.store import Store
 from server.validate import Field, Id, Int, Map, Schema, Text
 
 GROUP_SETTINGS = {"timezone": str, "lang": str, "checkin": dict, "name": str, "recent": dict}
@@ -78,8 +80,17 @@ async def group_get(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 @handler("group.set", Schema(group=Id(), settings=Map()), bots_only=True)
 async def group_set(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    store = ctx.services.store
-    current = await store.get_group_settings(ctx.principal.app, data["group"])
-    merged = check_group_settings({**current, **data["settings"]})
-    await store.set_group_settings(ctx.principal.app, data["group"], merged)
+    merged = await update_group_settings(ctx.services.store, ctx.principal.app, data["group"], data["settings"])
     return {"group": data["group"], "settings": merged}
+
+
+async def update_group_settings(store: Store, app: str, group: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``changes`` into the group's settings, checked, in one atomic change: two bots
+    setting different keys at once both keep theirs (server/records.py)."""
+    async def attempt() -> dict[str, Any]:
+        current, version = await store.load_group_settings(app, group)
+        merged = check_group_settings({**current, **changes})
+        await store.set_group_settings(app, group, merged, version=version)
+        return merged
+
+    return await change_atomically(attempt)

@@ -39,13 +39,13 @@ async def _call(ctx: Context, room: str, op: str, args: dict[str, Any] | None = 
 
 
 @handler("room.create", Schema(group=Id(), game=Id(), config=Map(required=False),
-                               lang=Field(str, required=False, max_len=8)), bots_only=True)
+                               lang=Field(str, required=False, max_len=8), key=Id(required=False)), bots_only=True)
 async def create(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services
     app = ctx.principal.app
     lang = data["lang"] or (await svc.store.get_group_settings(app, data["group"])).get(
         "lang", svc.settings.default_lang)
-    room = await svc.rooms.create(app, data["group"], data["game"], data["config"] or {}, lang)
+    room = await svc.rooms.create(app, data["group"], data["game"], data["config"] or {}, lang, key=data["key"])
     if ctx.session is not None:
         await svc.rooms.watch(app, room["id"], ctx.session, room["seq"])
     return {"room": room}

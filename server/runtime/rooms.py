@@ -23,7 +23,7 @@ from server.runtime.frames import EventFrame
 from server.runtime.local import LocalRooms, NotHere
 from server.runtime.room import Room
 from server.runtime.watch import Watcher, WatchTable
-from server.store import RoomRecord, Store, StoredEvent
+from server.store import GroupBusy, RoomRecord, Store, StoredEvent
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -254,20 +254,42 @@ class Rooms:
             return {"err": {"code": err.code, "message": err.message, "data": err.data}}
 
     # --- the operations --------------------------------------------------------------
-    async def create(self, app: str, group: str, game: str, config: dict[str, Any], lang: str) -> dict[str, Any]:
+    async def create(self, app: str, group: str, game: str, config: dict[str, Any], lang: str,
+                     key: str | None = None) -> dict[str, Any]:
+        """A new room in the lobby. The store registers it in one atomic step, so one live
+        room per group (``one_game_per_group``) holds however many nodes create at once; with
+        ``key``, a retried create returns the room the first one made."""
         room_id = self.local.new_room_id()
         room = self.local.new_room(app, group, game, config, lang, 0, room_id)
-        if self.settings.one_game_per_group:
-            live = await self.store.list_rooms(app, group, live_only=True)
-            if live:
-                raise ProtocolError("group_busy", f"group '{group}' already has an active room",
-                                    room=live[0].id)
-        epoch, _ = await self.nodes.acquire(room_id)
-        if epoch is None:  # a fresh id: cannot be held elsewhere
-            raise _unavailable("could not take the new room's lease; retry")
-        room.epoch = epoch
-        await self.local.create(room)
+        try:
+            record, created = await self.store.create_room(
+                room.record, exclusive=self.settings.one_game_per_group, key=key, key_ttl=self.settings.create_key_ttl)
+        except GroupBusy as busy:
+            raise ProtocolError("group_busy", f"group '{group}' already has an active room", room=busy.room) from None
+        if not created:
+            if (record.group, record.game) != (group, game):
+                raise ProtocolError("invalid_payload", "this key was used to create another group's or game's room",
+                                    field="key")
+            return await self.describe(app, record.id)
+        try:
+            epoch, _ = await self.nodes.acquire(room_id)
+            if epoch is None:  # a fresh id: cannot be held elsewhere
+                raise _unavailable("could not take the new room's lease; retry")
+            room.epoch = epoch
+            await self.local.create(room)
+        except Exception:
+            await self._abandon(room.record)
+            raise
         return room.describe()
+
+    async def _abandon(self, record: RoomRecord) -> None:
+        """A create that failed after the store registered the room: close it, so that it
+        does not hold its group (best effort; lobby expiry frees it otherwise)."""
+        record.status = "closed"
+        try:
+            await self.store.save_room(record)
+        except Exception:
+            log.exception("could not close abandoned room %s", record.id)
 
     async def describe(self, app: str, room_id: str, group: str | None = None) -> dict[str, Any]:
         return (await self.call(app, room_id, "describe", group=group))["room"]

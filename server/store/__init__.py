@@ -4,7 +4,9 @@ from server.store.base import (
     AppRecord,
     BoardEntry,
     BoardOp,
+    Conflict,
     Fenced,
+    GroupBusy,
     KeyRecord,
     Membership,
     ResultRecord,
@@ -14,8 +16,8 @@ from server.store.base import (
 )
 
 __all__ = [
-    "Act", "AppRecord", "BoardEntry", "BoardOp", "Fenced", "KeyRecord", "Membership", "ResultRecord", "RoomRecord", "Store",
-    "StoredEvent", "open_store",
+    "Act", "AppRecord", "BoardEntry", "BoardOp", "Conflict", "Fenced", "GroupBusy", "KeyRecord", "Membership",
+    "ResultRecord", "RoomRecord", "Store", "StoredEvent", "open_store",
 ]
 
 

@@ -23,6 +23,21 @@ class AppRecord:
     name: str
     created_at: float
     settings: dict[str, Any] = field(default_factory=dict)
+    version: int = 0  # of ``settings``: pass it back to ``update_app_settings`` to change them safely
+
+
+class Conflict(Exception):
+    """A versioned write found the record changed since the caller read it: nothing was
+    written. Read again, re-run the change on the fresh record, and write again
+    (server/records.py does exactly that)."""
+
+
+class GroupBusy(Exception):
+    """``create_room`` refused: the group already has a live room, ``room``."""
+
+    def __init__(self, room: str) -> None:
+        super().__init__(f"the group already has a live room {room!r}")
+        self.room = room
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +197,9 @@ class Store(abc.ABC):
     async def list_apps(self) -> list[AppRecord]: ...
 
     @abc.abstractmethod
-    async def update_app_settings(self, app_id: str, settings: dict[str, Any]) -> None: ...
+    async def update_app_settings(self, app_id: str, settings: dict[str, Any], version: int | None = None) -> None:
+        """Replace the app's settings. With ``version`` (``AppRecord.version`` as read), only
+        if nobody changed them since: raises Conflict otherwise. A missing app is left alone."""
 
     @abc.abstractmethod
     async def add_key(self, key: KeyRecord) -> None: ...
@@ -206,7 +223,14 @@ class Store(abc.ABC):
     async def get_group_settings(self, app: str, group: str) -> dict[str, Any]: ...
 
     @abc.abstractmethod
-    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any]) -> None: ...
+    async def load_group_settings(self, app: str, group: str) -> tuple[dict[str, Any], int]:
+        """The group's settings and their version (0 when never set), read together."""
+
+    @abc.abstractmethod
+    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any],
+                                 version: int | None = None) -> None:
+        """Replace the group's settings. With ``version`` (from ``load_group_settings``), only
+        if nobody changed them since: raises Conflict otherwise."""
 
     @abc.abstractmethod
     async def remember(self, app: str, group: str, kind: str, item: str, at: float, keep: int) -> None:
@@ -217,6 +241,17 @@ class Store(abc.ABC):
         """The remembered items, newest first."""
 
     # --- rooms ---------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_room(self, room: RoomRecord, *, exclusive: bool, key: str | None = None,
+                          key_ttl: float = 86_400.0) -> tuple[RoomRecord, bool]:
+        """Register a new room in one atomic step, across every process on the store.
+
+        With ``key``, a create the app already made under that key within ``key_ttl``
+        seconds returns that room instead: ``(its record, False)``. With ``exclusive``,
+        raises GroupBusy when the group has a live (lobby or playing) room. Otherwise saves
+        ``room`` and returns ``(room, True)``. The group is free again as soon as its room's
+        status is written as finished or closed (``commit_step``, ``save_room``)."""
+
     @abc.abstractmethod
     async def save_room(self, room: RoomRecord) -> None: ...
 
@@ -349,9 +384,16 @@ class Store(abc.ABC):
     async def get_checkin(self, app: str, group: str, member: str) -> dict[str, Any] | None: ...
 
     @abc.abstractmethod
+    async def load_checkin(self, app: str, group: str, member: str) -> tuple[dict[str, Any] | None, int]:
+        """The member's check-in record and its version (0 when there is none), read together."""
+
+    @abc.abstractmethod
     async def save_checkin(
-        self, app: str, group: str, member: str, record: dict[str, Any], result: ResultRecord | None = None
+        self, app: str, group: str, member: str, record: dict[str, Any], result: ResultRecord | None = None,
+        version: int | None = None,
     ) -> bool:
         """Save a member's check-in record and apply ``result`` in the same transaction, so
-        a crash can never keep the check-in and lose its points (or the reverse). Returns
-        False, changing nothing, when ``result`` was already applied."""
+        a crash can never keep the check-in and lose its points (or the reverse). With
+        ``version`` (from ``load_checkin``), only if the record is still that version:
+        raises Conflict, changing nothing, otherwise. Returns False, changing nothing, when
+        ``result`` was already applied."""

@@ -2,12 +2,14 @@
 
 Key layout (``P`` is the prefix, ``cf:`` by default; ``A`` an app id, ``G`` a group):
 
-  P app:A            hash   name, created_at, settings (JSON)
+  P app:A            hash   name, created_at, settings (JSON), version (of settings)
   P apps             zset   app ids by created_at
   P key:HASH         hash   app, prefix, created_at, revoked_at
   P appkeys:A        zset   key hashes by created_at
   P secret:NAME      string
-  P gs:A:G           string group settings (JSON)
+  P gs:A:G           string group settings (JSON);  P gsv:A:G string their version
+  P glive:A:G        string the id of the group's live room (exclusive creates; stale once that room ends)
+  P rkey:A:KEY       string the room a create with idempotency key KEY made (expires)
   P mem:A:G:KIND     zset   remembered items by a per-list counter; P memn:A:G:KIND the counter
   P room:ID          hash   the RoomRecord fields, and ``epoch``: the room's fencing epoch
   P lease:ID         string the owner node's id, expiring (server/nodes/leases.py)
@@ -26,7 +28,7 @@ Key layout (``P`` is the prefix, ``cf:`` by default; ``A`` an app id, ``G`` a gr
   P day:A:G:DATE     hash   member -> activity points that local day
   P gm:A:G           hash   member -> {"f": first seen, "l": left, "b": invited by, "c": credited}
   P pair:A:G         hash   "a\\x1fb" -> games a and b played together
-  P chk:A:G          hash   member -> check-in record (JSON)
+  P chk:A:G          hash   member -> check-in record (JSON);  P chkv:A:G hash member -> its version
   P pack:A:KIND      hash   pack name -> {"items", "count", "at"};  P packkinds:A set of kinds
 
 Tie order on boards: a sorted set orders equal scores by member bytes, so each member is
@@ -39,7 +41,9 @@ the exact double (no composite float, so no precision bound on scores); the boun
 Atomicity: applying a result (boards, activity, daily rows, members, pairs, invitation
 credit, the check-in record) is one Lua script guarded by HSETNX on ``res:A``, so two
 processes applying the same record at the same moment apply it exactly once. A room step
-is one Lua script too. Scripts touch keys they compute, so this store needs a single Redis
+is one Lua script too. Records that callers read, change and write back (settings, check-in
+records) carry a version that the writing script checks (``Conflict`` when it moved), and
+an exclusive room create claims its group in the script that saves the room. Scripts touch keys they compute, so this store needs a single Redis
 (or a replicated primary), not Redis Cluster.
 """
 from __future__ import annotations
@@ -59,7 +63,9 @@ from server.scoring import activity
 from server.store.base import (
     AppRecord,
     BoardEntry,
+    Conflict,
     Fenced,
+    GroupBusy,
     KeyRecord,
     ResultRecord,
     RoomRecord,
@@ -79,7 +85,14 @@ APPLY_LUA = _LUA_COMMON + r"""
 local raw = ARGV[2]
 local r = cjson.decode(raw)
 local app, grp = r.app, r.group
-if redis.call('HSETNX', P .. 'res:' .. app, r.key, raw) == 0 then return 0 end
+local chk = nil
+if ARGV[3] ~= '' then chk = cjson.decode(ARGV[3]) end
+if chk and chk[3] ~= cjson.null then
+  local v = tonumber(redis.call('HGET', P .. 'chkv:' .. app .. ':' .. grp, chk[1]) or '0')
+  if v ~= tonumber(chk[3]) then return -1 end
+end
+if redis.call('HEXISTS', P .. 'res:' .. app, r.key) == 1 then return 0 end
+redis.call('HSET', P .. 'res:' .. app, r.key, raw)
 local REBASE = tonumber(ARGV[4])
 
 for _, o in ipairs(r.ops) do
@@ -192,10 +205,65 @@ for i = 1, #players do
   end
 end
 
-if ARGV[3] ~= '' then
-  local c = cjson.decode(ARGV[3])
-  redis.call('HSET', P .. 'chk:' .. app .. ':' .. grp, c[1], c[2])
+if chk then
+  redis.call('HSET', P .. 'chk:' .. app .. ':' .. grp, chk[1], chk[2])
+  redis.call('HINCRBY', P .. 'chkv:' .. app .. ':' .. grp, chk[1], 1)
 end
+return 1
+"""
+
+# A versioned write: KEYS = value key, version key; ARGV = value field ('' for a string
+# key), version field ('' for a string key), expected version ('' for any), new value,
+# '1' to write only if the value key exists. Returns the new version, 0 when the value key
+# was required and missing, -1 (writing nothing) when the version moved.
+VERSIONED_SET_LUA = r"""
+local function get(k, f) if f == '' then return redis.call('GET', k) end return redis.call('HGET', k, f) end
+local function put(k, f, v) if f == '' then redis.call('SET', k, v) else redis.call('HSET', k, f, v) end end
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local v = tonumber(get(KEYS[2], ARGV[2]) or '0')
+if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= v then return -1 end
+put(KEYS[1], ARGV[1], ARGV[4])
+put(KEYS[2], ARGV[2], v + 1)
+return v + 1
+"""
+
+# Register a new room: ARGV = P, room fields JSON, exclusive '1'/'0', idempotency key ('' for
+# none), key TTL (ms). Returns {'created', id}, {'existing', id} or {'busy', live room id}.
+CREATE_ROOM_LUA = r"""
+local P = ARGV[1]
+local room = cjson.decode(ARGV[2])
+local ik = P .. 'rkey:' .. room.app .. ':' .. ARGV[4]
+if ARGV[4] ~= '' then
+  local prev = redis.call('GET', ik)
+  if prev then return {'existing', prev} end
+end
+if ARGV[3] == '1' then
+  local gk = P .. 'glive:' .. room.app .. ':' .. room.grp
+  local holder = redis.call('GET', gk)
+  if holder then
+    local st = redis.call('HGET', P .. 'room:' .. holder, 'status')
+    if st == 'lobby' or st == 'playing' then return {'busy', holder} end
+  end
+  redis.call('SET', gk, room.id)
+end
+local rk = P .. 'room:' .. room.id
+redis.call('HSET', rk, 'id', room.id, 'app', room.app, 'grp', room.grp, 'game', room.game, 'status', room.status,
+           'created_at', room.created_at, 'updated_at', room.updated_at, 'round', room.round)
+redis.call('ZADD', P .. 'rooms:' .. room.app, 'NX', room.created_at, room.id)
+redis.call('ZADD', P .. 'live', 'NX', room.created_at, room.id)
+if ARGV[4] ~= '' then redis.call('SET', ik, room.id, 'PX', ARGV[5]) end
+return {'created', room.id}
+"""
+
+# Claims for the live rooms written before exclusive creates claimed their group.
+CLAIM_LIVE_LUA = r"""
+local P = ARGV[1]
+for _, id in ipairs(redis.call('ZRANGE', P .. 'live', 0, -1)) do
+  local app = redis.call('HGET', P .. 'room:' .. id, 'app')
+  local grp = redis.call('HGET', P .. 'room:' .. id, 'grp')
+  if app and grp then redis.call('SET', P .. 'glive:' .. app .. ':' .. grp, id, 'NX') end
+end
+redis.call('SET', P .. 'glive-claimed', '1')
 return 1
 """
 
@@ -311,7 +379,11 @@ class RedisStore(Store):
         self._step = self.r.register_script(STEP_LUA)
         self._remember = self.r.register_script(REMEMBER_LUA)
         self._revoke = self.r.register_script(REVOKE_LUA)
+        self._versioned_set = self.r.register_script(VERSIONED_SET_LUA)
+        self._create_room = self.r.register_script(CREATE_ROOM_LUA)
         await self.r.ping()
+        if not await self.r.exists(f"{self.p}glive-claimed"):
+            await self.r.register_script(CLAIM_LIVE_LUA)(args=[self.p])
 
     async def close(self) -> None:
         if self.r is not None:
@@ -337,16 +409,24 @@ class RedisStore(Store):
         h = await self.db.hgetall(f"{self.p}app:{app_id}")
         if not h or b"created_at" not in h:
             return None
-        return AppRecord(app_id, _s(h[b"name"]), float(h[b"created_at"]), json.loads(h[b"settings"]))
+        return AppRecord(app_id, _s(h[b"name"]), float(h[b"created_at"]), json.loads(h[b"settings"]),
+                         int(h.get(b"version") or 0))
 
     async def list_apps(self) -> list[AppRecord]:
         ids = await self.db.zrange(f"{self.p}apps", 0, -1)
         apps = [await self.get_app(_s(i)) for i in ids]
         return [a for a in apps if a is not None]
 
-    async def update_app_settings(self, app_id: str, settings: dict[str, Any]) -> None:
-        if await self.db.exists(f"{self.p}app:{app_id}"):
-            await self.db.hset(f"{self.p}app:{app_id}", "settings", _dumps(settings))
+    async def _set_versioned(self, key: str, field: str, version_key: str, version_field: str,
+                             version: int | None, value: str, must_exist: bool = False) -> None:
+        done = await self._versioned_set(keys=[key, version_key], args=[
+            field, version_field, "" if version is None else version, value, "1" if must_exist else "0"])
+        if int(done) == -1:
+            raise Conflict("the record changed since it was read")
+
+    async def update_app_settings(self, app_id: str, settings: dict[str, Any], version: int | None = None) -> None:
+        key = f"{self.p}app:{app_id}"
+        await self._set_versioned(key, "settings", key, "version", version, _dumps(settings), must_exist=True)
 
     async def add_key(self, key: KeyRecord) -> None:
         async with self.db.pipeline(transaction=True) as pipe:
@@ -380,8 +460,14 @@ class RedisStore(Store):
         raw = await self.db.get(f"{self.p}gs:{app}:{group}")
         return json.loads(raw) if raw else {}
 
-    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any]) -> None:
-        await self.db.set(f"{self.p}gs:{app}:{group}", _dumps(settings))
+    async def load_group_settings(self, app: str, group: str) -> tuple[dict[str, Any], int]:
+        raw, version = await self.db.mget([f"{self.p}gs:{app}:{group}", f"{self.p}gsv:{app}:{group}"])
+        return (json.loads(raw) if raw else {}), int(version or 0)
+
+    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any],
+                                 version: int | None = None) -> None:
+        await self._set_versioned(f"{self.p}gs:{app}:{group}", "", f"{self.p}gsv:{app}:{group}", "", version,
+                                  _dumps(settings))
 
     async def remember(self, app: str, group: str, kind: str, item: str, at: float, keep: int) -> None:
         await self._remember(keys=[f"{self.p}mem:{app}:{group}:{kind}", f"{self.p}memn:{app}:{group}:{kind}"],
@@ -395,6 +481,21 @@ class RedisStore(Store):
     def _room_fields(room: RoomRecord) -> dict[str, Any]:
         return {"id": room.id, "app": room.app, "grp": room.group, "game": room.game, "status": room.status,
                 "created_at": repr(room.created_at), "updated_at": repr(room.updated_at), "round": room.round}
+
+    async def create_room(self, room: RoomRecord, *, exclusive: bool, key: str | None = None,
+                          key_ttl: float = 86_400.0) -> tuple[RoomRecord, bool]:
+        fields = self._room_fields(room)
+        outcome, room_id = await self._create_room(args=[
+            self.p, _dumps(fields), "1" if exclusive else "0", key or "", max(1, int(key_ttl * 1000))])
+        outcome, room_id = _s(outcome), _s(room_id)
+        if outcome == "busy":
+            raise GroupBusy(room_id)
+        if outcome == "existing":
+            existing = await self.get_room(room.app, room_id)
+            if existing is not None:
+                return existing, False
+            raise GroupBusy(room_id)  # pragma: no cover - a key always names a saved room
+        return room, True
 
     async def save_room(self, room: RoomRecord) -> None:
         key = f"{self.p}room:{room.id}"
@@ -465,8 +566,8 @@ class RedisStore(Store):
         return int(_s(last[0][0]).split("-")[0]) if last else 0
 
     # --- results and boards --------------------------------------------------------
-    async def _apply_script(self, result: ResultRecord, checkin: str = "") -> bool:
-        return bool(await self._apply(args=[self.p, _dumps(result.to_dict()), checkin, activity.REBASE_AFTER]))
+    async def _apply_script(self, result: ResultRecord) -> bool:
+        return int(await self._apply(args=[self.p, _dumps(result.to_dict()), "", activity.REBASE_AFTER])) == 1
 
     async def apply_result(self, result: ResultRecord) -> bool:
         return await self._apply_script(result)
@@ -586,11 +687,23 @@ class RedisStore(Store):
         raw = await self.db.hget(f"{self.p}chk:{app}:{group}", member)
         return json.loads(raw) if raw else None
 
+    async def load_checkin(self, app: str, group: str, member: str) -> tuple[dict[str, Any] | None, int]:
+        async with self.db.pipeline(transaction=True) as pipe:
+            pipe.hget(f"{self.p}chk:{app}:{group}", member)
+            pipe.hget(f"{self.p}chkv:{app}:{group}", member)
+            raw, version = await pipe.execute()
+        return (json.loads(raw) if raw else None), int(version or 0)
+
     async def save_checkin(self, app: str, group: str, member: str, record: dict[str, Any],
-                           result: ResultRecord | None = None) -> bool:
+                           result: ResultRecord | None = None, version: int | None = None) -> bool:
         if result is None:
-            await self.db.hset(f"{self.p}chk:{app}:{group}", member, _dumps(record))
+            await self._set_versioned(f"{self.p}chk:{app}:{group}", member, f"{self.p}chkv:{app}:{group}", member,
+                                      version, _dumps(record))
             return True
         if result.app != app or result.group != group:
             raise ValueError("the check-in's result belongs to another app or group")
-        return await self._apply_script(result, _dumps([member, _dumps(record)]))
+        done = int(await self._apply(args=[self.p, _dumps(result.to_dict()), _dumps([member, _dumps(record), version]),
+                                           activity.REBASE_AFTER]))
+        if done == -1:
+            raise Conflict("the check-in record changed since it was read")
+        return done == 1

@@ -20,6 +20,8 @@ from server.store.base import (
     AppRecord,
     BoardEntry,
     BoardOp,
+    Conflict,
+    GroupBusy,
     KeyRecord,
     ResultRecord,
     RoomRecord,
@@ -73,7 +75,20 @@ CREATE TABLE IF NOT EXISTS members (app TEXT NOT NULL, grp TEXT NOT NULL, member
     PRIMARY KEY (app, grp, member));
 CREATE TABLE IF NOT EXISTS coplay (app TEXT NOT NULL, grp TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
     n INTEGER NOT NULL, PRIMARY KEY (app, grp, a, b));
+CREATE TABLE IF NOT EXISTS room_keys (app TEXT NOT NULL, key TEXT NOT NULL, room TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (app, key));
 """
+
+# Columns added after the first release, with what older files get (see SqliteStore.open).
+# ``version`` counts the writes of a record that is changed by reading, computing and
+# writing back: a write names the version it read and fails (Conflict) if another landed.
+ADDED_COLUMNS = (
+    ("results", "extra", "TEXT"),
+    ("apps", "version", "INTEGER NOT NULL DEFAULT 0"),
+    ("groups", "version", "INTEGER NOT NULL DEFAULT 0"),
+    ("checkins", "version", "INTEGER NOT NULL DEFAULT 0"),
+)
+LIVE = ("lobby", "playing")
 
 
 def _dumps(value: Any) -> str:
@@ -101,6 +116,40 @@ class SqliteStore(Store):
 
         return await self._run(run)
 
+    async def _tx_immediate(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """A transaction that takes the write lock before its first read, for a check that
+        must still hold when the write lands (another process may share the file)."""
+        def run(db: sqlite3.Connection) -> T:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                out = fn(db)
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+            return out
+
+        return await self._run(run)
+
+    @staticmethod
+    def _versioned_update(db: sqlite3.Connection, version: int | None, update: str, insert: str | None,
+                          args: tuple[Any, ...], key: tuple[Any, ...]) -> None:
+        """Write a versioned row: ``update`` (``... SET x = ?, version = version + 1 WHERE <key>``)
+        gets `` AND version = ?`` when a version is expected; a row that does not exist yet
+        is inserted by ``insert`` (version 1) only when the expected version is 0 or None.
+        Raises Conflict, writing nothing, when another write got there first."""
+        if version is None:
+            cur = db.execute(update, (*args, *key))
+        else:
+            cur = db.execute(update + " AND version = ?", (*args, *key, version))
+        if cur.rowcount == 1:
+            return
+        if insert is not None and version in (None, 0):
+            if db.execute(insert, (*key, *args)).rowcount == 1:
+                return
+        if version is not None:
+            raise Conflict("the record changed since it was read")
+
     async def open(self) -> None:
         if self.path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
@@ -112,9 +161,9 @@ class SqliteStore(Store):
             db.execute("PRAGMA busy_timeout=5000")
             db.executescript(SCHEMA)
             db.execute("INSERT OR IGNORE INTO board_clock (id, tick) VALUES (1, 0)")
-            cols = [r[1] for r in db.execute("PRAGMA table_info(results)")]
-            if "extra" not in cols:  # files written before records carried activity
-                db.execute("ALTER TABLE results ADD COLUMN extra TEXT")
+            for table, column, decl in ADDED_COLUMNS:  # files written by older versions
+                if column not in [r[1] for r in db.execute(f"PRAGMA table_info({table})")]:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
             db.isolation_level = "DEFERRED"  # back to implicit transactions for `with db:`
             return db
 
@@ -136,20 +185,25 @@ class SqliteStore(Store):
 
     @staticmethod
     def _app(row: tuple[Any, ...] | None) -> AppRecord | None:
-        return AppRecord(row[0], row[1], row[2], json.loads(row[3])) if row else None
+        return AppRecord(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
 
     async def get_app(self, app_id: str) -> AppRecord | None:
         return await self._run(lambda db: self._app(db.execute(
-            "SELECT id, name, created_at, settings FROM apps WHERE id = ?", (app_id,)).fetchone()))
+            "SELECT id, name, created_at, settings, version FROM apps WHERE id = ?", (app_id,)).fetchone()))
 
     async def list_apps(self) -> list[AppRecord]:
         rows = await self._run(lambda db: db.execute(
-            "SELECT id, name, created_at, settings FROM apps ORDER BY created_at").fetchall())
+            "SELECT id, name, created_at, settings, version FROM apps ORDER BY created_at").fetchall())
         return [a for a in map(self._app, rows) if a is not None]
 
-    async def update_app_settings(self, app_id: str, settings: dict[str, Any]) -> None:
-        await self._tx(lambda db: db.execute(
-            "UPDATE apps SET settings = ? WHERE id = ?", (_dumps(settings), app_id)))
+    async def update_app_settings(self, app_id: str, settings: dict[str, Any], version: int | None = None) -> None:
+        def run(db: sqlite3.Connection) -> None:
+            if db.execute("SELECT 1 FROM apps WHERE id = ?", (app_id,)).fetchone() is None:
+                return
+            self._versioned_update(db, version, "UPDATE apps SET settings = ?, version = version + 1 WHERE id = ?",
+                                   None, (_dumps(settings),), (app_id,))
+
+        await self._tx(run)
 
     async def add_key(self, key: KeyRecord) -> None:
         await self._tx(lambda db: db.execute(
@@ -186,11 +240,17 @@ class SqliteStore(Store):
             "SELECT settings FROM groups WHERE app = ? AND grp = ?", (app, group)).fetchone())
         return json.loads(row[0]) if row else {}
 
-    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any]) -> None:
-        await self._tx(lambda db: db.execute(
-            "INSERT INTO groups (app, grp, settings) VALUES (?, ?, ?) "
-            "ON CONFLICT (app, grp) DO UPDATE SET settings = excluded.settings",
-            (app, group, _dumps(settings))))
+    async def load_group_settings(self, app: str, group: str) -> tuple[dict[str, Any], int]:
+        row = await self._run(lambda db: db.execute(
+            "SELECT settings, version FROM groups WHERE app = ? AND grp = ?", (app, group)).fetchone())
+        return (json.loads(row[0]), int(row[1])) if row else ({}, 0)
+
+    async def set_group_settings(self, app: str, group: str, settings: dict[str, Any],
+                                 version: int | None = None) -> None:
+        await self._tx(lambda db: self._versioned_update(
+            db, version, "UPDATE groups SET settings = ?, version = version + 1 WHERE app = ? AND grp = ?",
+            "INSERT INTO groups (app, grp, settings, version) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING",
+            (_dumps(settings),), (app, group)))
 
     async def remember(self, app: str, group: str, kind: str, item: str, at: float, keep: int) -> None:
         def run(db: sqlite3.Connection) -> None:
@@ -219,6 +279,28 @@ class SqliteStore(Store):
             "updated_at = excluded.updated_at, round = excluded.round",
             (room.id, room.app, room.group, room.game, room.status, room.created_at, room.updated_at,
              room.round))
+
+    async def create_room(self, room: RoomRecord, *, exclusive: bool, key: str | None = None,
+                          key_ttl: float = 86_400.0) -> tuple[RoomRecord, bool]:
+        def run(db: sqlite3.Connection) -> tuple[RoomRecord, bool]:
+            if key is not None:
+                db.execute("DELETE FROM room_keys WHERE app = ? AND at < ?", (room.app, room.created_at - key_ttl))
+                row = db.execute(f"SELECT {self._ROOM_COLS} FROM rooms WHERE id = "
+                                 "(SELECT room FROM room_keys WHERE app = ? AND key = ?)", (room.app, key)).fetchone()
+                if row is not None:
+                    return RoomRecord(*row), False
+            if exclusive:
+                row = db.execute("SELECT id FROM rooms WHERE app = ? AND grp = ? AND status IN (?, ?) "
+                                 "ORDER BY created_at LIMIT 1", (room.app, room.group, *LIVE)).fetchone()
+                if row is not None:
+                    raise GroupBusy(row[0])
+            self._upsert_room(db, room)
+            if key is not None:
+                db.execute("INSERT INTO room_keys (app, key, room, at) VALUES (?, ?, ?, ?)",
+                           (room.app, key, room.id, room.created_at))
+            return room, True
+
+        return await self._tx_immediate(run)
 
     async def save_room(self, room: RoomRecord) -> None:
         await self._tx(lambda db: self._upsert_room(db, room))
@@ -576,14 +658,24 @@ class SqliteStore(Store):
             (app, group, member)).fetchone())
         return json.loads(row[0]) if row else None
 
+    async def load_checkin(self, app: str, group: str, member: str) -> tuple[dict[str, Any] | None, int]:
+        row = await self._run(lambda db: db.execute(
+            "SELECT record, version FROM checkins WHERE app = ? AND grp = ? AND member = ?",
+            (app, group, member)).fetchone())
+        return (json.loads(row[0]), int(row[1])) if row else (None, 0)
+
     async def save_checkin(self, app: str, group: str, member: str, record: dict[str, Any],
-                           result: ResultRecord | None = None) -> bool:
+                           result: ResultRecord | None = None, version: int | None = None) -> bool:
         def run(db: sqlite3.Connection) -> bool:
-            if result is not None and not self._apply_result(db, result):
+            if result is not None and db.execute("SELECT 1 FROM results WHERE app = ? AND key = ?",
+                                                 (result.app, result.key)).fetchone():
                 return False
-            db.execute("INSERT INTO checkins (app, grp, member, record) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (app, grp, member) DO UPDATE SET record = excluded.record",
-                       (app, group, member, _dumps(record)))
+            self._versioned_update(
+                db, version, "UPDATE checkins SET record = ?, version = version + 1 WHERE app = ? AND grp = ? "
+                "AND member = ?", "INSERT INTO checkins (app, grp, member, record, version) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT DO NOTHING", (_dumps(record),), (app, group, member))
+            if result is not None:
+                self._apply_result(db, result)
             return True
 
         return await self._tx(run)

@@ -157,6 +157,39 @@ def test_new_york_long_fall_back_day_is_still_one_day() -> None:
     assert after.day == "2026-11-02" and after.streak == 2
 
 
+# ---------------------------------------------------------------- the group changes its timezone
+
+LA = CheckinConfig(timezone="America/Los_Angeles")
+
+
+def test_a_group_moving_west_cannot_check_in_again_for_its_yesterday() -> None:
+    # 10:00 in Shanghai on the 20th is 18:00 on the 19th in Los Angeles.
+    first = check_in(None, at("2026-11-20 10:00"), DEFAULT)
+    moved = check_in(first.record, at("2026-11-20 10:30"), LA)
+    assert moved.already and moved.points == 0 and moved.record["days"] == ["2026-11-20"]
+    back = check_in(moved.record, at("2026-11-20 11:00"), DEFAULT)
+    assert back.already and back.total_points == first.total_points
+
+
+def test_a_group_moving_east_cannot_check_in_again_on_the_day_it_jumped_into() -> None:
+    # 20:00 on the 19th in Los Angeles is 12:00 on the 20th in Shanghai.
+    first = check_in(None, at("2026-11-19 20:00", "America/Los_Angeles"), LA)
+    moved = check_in(first.record, at("2026-11-19 21:00", "America/Los_Angeles"), DEFAULT)
+    assert moved.already and moved.points == 0 and moved.record["days"] == ["2026-11-19"]
+
+
+def test_after_a_timezone_change_the_next_day_of_the_new_zone_earns_points() -> None:
+    first = check_in(None, at("2026-11-20 10:00"), DEFAULT)
+    nxt = check_in(first.record, at("2026-11-21 00:30", "America/Los_Angeles"), LA)
+    assert not nxt.already and nxt.day == "2026-11-21" and nxt.streak == 2
+
+
+def test_a_record_written_before_last_at_existed_still_refuses_a_day_behind_its_latest() -> None:
+    legacy = {"days": ["2026-11-20"], "made_up": [], "cards": {}, "longest": 1, "total_points": 10,
+              "last": "2026-11-20"}
+    assert check_in(legacy, at("2026-11-20 10:00"), LA).already
+
+
 # ---------------------------------------------------------------- one check-in a day
 
 def test_first_check_in_earns_base_points_and_starts_a_record() -> None:
@@ -166,7 +199,7 @@ def test_first_check_in_earns_base_points_and_starts_a_record() -> None:
     assert (outcome.points, outcome.total_points, outcome.total_days) == (10, 10, 1)
     assert outcome.cards_left == 2
     assert outcome.record == {"days": ["2026-11-20"], "made_up": [], "cards": {}, "longest": 1,
-                              "total_points": 10, "last": "2026-11-20"}
+                              "total_points": 10, "last": "2026-11-20", "last_at": at("2026-11-20 08:00")}
 
 
 def test_second_check_in_the_same_day_is_friendly_and_earns_nothing() -> None:
