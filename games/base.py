@@ -19,6 +19,7 @@ changing anything, so a refused move leaves the state exactly as it was.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Protocol, Sequence, cast
 
@@ -159,6 +160,9 @@ def resolve_config(meta: GameMeta, given: Mapping[str, Any] | None) -> dict[str,
             value = float(value)
         if f.type is not bool and isinstance(value, bool) or not isinstance(value, f.type):
             problems.append(f"'{f.name}' must be {f.type.__name__}, got {type(value).__name__}")
+            continue
+        if isinstance(value, float) and not math.isfinite(value):  # NaN passes every comparison
+            problems.append(f"'{f.name}' must be a finite number")
             continue
         if f.min is not None and cast(float, value) < f.min:
             problems.append(f"'{f.name}' must be at least {f.min}")

@@ -26,6 +26,12 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def key_id(key_hash: str) -> str:
+    """A short public id of a key, carried inside the member tokens it mints: a prefix of the
+    key's hash (which is not secret: it does not give the key back)."""
+    return key_hash[:16]
+
+
 def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(30)
 
@@ -43,6 +49,10 @@ class Principal:
     group: str | None = None  # players only: the one group their token is for
     player: str | None = None
     name: str | None = None
+    # The key this credential rests on (its id: ``key_id``): the bot's own key, or the key that
+    # minted a member's token. Revoking that key ends both (server/credentials.py).
+    key: str | None = None
+    expires: float | None = None  # players only: when the token expires
 
     @property
     def is_bot(self) -> bool:
@@ -83,15 +93,35 @@ class Auth:
             raise ProtocolError("unauthorized", "unknown API key", fatal=True)
         if record.revoked_at is not None:
             raise ProtocolError("key_revoked", "this API key has been revoked", fatal=True)
-        return Principal(app=record.app, role="bot")
+        return Principal(app=record.app, role="bot", key=key_id(record.key_hash))
 
-    def mint(self, app: str, group: str, player: str, name: str | None, ttl: int, now: float) -> str:
-        body = {"a": app, "g": group, "p": player, "n": name, "e": int(now + ttl)}
+    async def key_live(self, app: str, kid: str) -> bool:
+        """Whether the app's key with this id exists and is not revoked."""
+        for record in await self.store.list_keys(app):
+            if key_id(record.key_hash) == kid:
+                return record.revoked_at is None
+        return False
+
+    def mint(self, app: str, group: str, player: str, name: str | None, ttl: int, now: float,
+             kid: str | None = None) -> str:
+        """A member token; ``kid`` is the id of the key minting it, so revoking that key ends it."""
+        body: dict[str, Any] = {"a": app, "g": group, "p": player, "n": name, "e": int(now + ttl)}
+        if kid is not None:
+            body["k"] = kid
         raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
         sig = hmac.new(self._secret, raw, hashlib.sha256).digest()[:20]
         return TOKEN_PREFIX + _b64(raw) + "." + _b64(sig)
 
-    def player(self, token: str, now: float) -> Principal:
+    async def player(self, token: str, now: float) -> Principal:
+        """A member from their token: signature, expiry, and the minting key still valid.
+        (Tokens minted before tokens carried their key's id are accepted until they expire.)"""
+        p = self.verify(token, now)
+        if p.key is not None and not await self.key_live(p.app, p.key):
+            raise ProtocolError("key_revoked", "the key that minted this player token has been revoked", fatal=True)
+        return p
+
+    def verify(self, token: str, now: float) -> Principal:
+        """Signature and expiry only (no store read)."""
         if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or len(token) > 2000:
             raise ProtocolError("unauthorized", "that is not a Campfire player token", fatal=True)
         try:
@@ -105,7 +135,8 @@ class Auth:
         body = json.loads(raw)
         if body["e"] < now:
             raise ProtocolError("unauthorized", "player token has expired", fatal=True)
-        return Principal(app=body["a"], role="player", group=body["g"], player=body["p"], name=body.get("n"))
+        return Principal(app=body["a"], role="player", group=body["g"], player=body["p"], name=body.get("n"),
+                         key=body.get("k"), expires=float(body["e"]))
 
 
 def _b64(raw: bytes) -> str:

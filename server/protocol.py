@@ -7,6 +7,8 @@ A reply echoes the request's ``id``. docs/PROTOCOL.md is the human version of th
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 import msgpack
@@ -46,40 +48,125 @@ ERRORS: dict[str, str] = {
 }
 
 
+# How the server closes a connection after a fatal error (docs/PROTOCOL.md, "Close codes").
+# 1008 (policy violation) for credentials: retrying with the same ones will not help, which
+# 1013 ("try again later") would wrongly suggest. 1002 for a client of another protocol version.
+# 1013 is kept for "reconnect and resume" (a member too far behind, the server shutting down).
+CLOSE_POLICY, CLOSE_PROTOCOL, CLOSE_TRY_AGAIN = 1008, 1002, 1013
+CLOSE_CODES: dict[str, int] = {
+    "unauthorized": CLOSE_POLICY, "key_revoked": CLOSE_POLICY, "token_expired": CLOSE_POLICY,
+    "hello_required": CLOSE_POLICY, "unsupported_version": CLOSE_PROTOCOL,
+}
+
+
+def close_code(error_code: str) -> int:
+    return CLOSE_CODES.get(error_code, CLOSE_TRY_AGAIN)
+
+
 class ProtocolError(Exception):
     """An error that becomes an error frame. ``fatal`` closes the connection after sending."""
 
-    def __init__(self, code: str, message: str, *, fatal: bool = False, **data: Any) -> None:
+    def __init__(self, code: str, message: str, *, fatal: bool = False, rid: Any = None, **data: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.fatal = fatal
+        self.rid = rid  # the id of the frame this answers, when known before the frame was decoded
         self.data = data
 
     def payload(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.data}
 
 
-def decode(raw: bytes | str) -> dict[str, Any]:
-    """Decode one frame; raises ProtocolError('bad_frame') on anything malformed."""
+# A JSON escape of a UTF-16 surrogate: the only way a lone surrogate (not Unicode, so not
+# encodable as UTF-8 for the store, MessagePack or another client) gets into a decoded string.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def loads_json(raw: str | bytes) -> Any:
+    """Strict JSON: no NaN/Infinity literals, no lone surrogates (docs/PROTOCOL.md, "Limits").
+    Raises ValueError; both the websocket and REST bodies decode through here."""
+    value = json.loads(raw, parse_constant=_no_constants)
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    if _SURROGATE_ESCAPE.search(text) and not _valid_unicode(value):
+        raise ValueError("a string holds a lone surrogate (not valid Unicode)")
+    return value
+
+
+def _valid_unicode(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+def peek_id(raw: bytes | str) -> Any:
+    """The request id of a frame that will not be decoded (too large, over the rate), when it
+    can be read cheaply: errors answering a frame carry its id whenever one could be read."""
+    try:
+        frame = decode_envelope(raw)
+    except ProtocolError as err:
+        return err.rid
+    rid = frame.get("id")
+    return rid if isinstance(rid, (int, str)) else None
+
+
+def _lenient_id(raw: bytes | str) -> Any:
+    """The id of a JSON frame refused only for what strict decoding forbids (NaN, a lone
+    surrogate): plain ``json.loads`` still reads it, so the error can name the request."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = json.loads(raw)
+    except Exception:  # RecursionError included
+        return None
+    rid = value.get("id") if isinstance(value, dict) else None
+    return rid if isinstance(rid, (int, str)) else None
+
+
+def decode_envelope(raw: bytes | str) -> dict[str, Any]:
+    """The decoded map, before the envelope's fields are checked."""
     try:
         if isinstance(raw, (bytes, bytearray, memoryview)):
             frame = msgpack.unpackb(raw, raw=False, strict_map_key=True)
         else:
-            frame = json.loads(raw)
+            frame = loads_json(raw)
     except Exception as exc:  # msgpack raises several unrelated types
-        raise ProtocolError("bad_frame", f"cannot decode frame: {exc.__class__.__name__}") from None
-    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise ProtocolError("bad_frame", f"cannot decode frame: {exc}"[:200], rid=_lenient_id(raw)) from None
+    if not isinstance(frame, dict):
         raise ProtocolError("bad_frame", "a frame must be a map with a string 'type'")
+    return frame
+
+
+def decode(raw: bytes | str) -> dict[str, Any]:
+    """Decode one frame; raises ProtocolError('bad_frame') on anything malformed. The error
+    carries the frame's id (``err.rid``) when the frame is a map with a usable one."""
+    frame = decode_envelope(raw)
+    rid = frame.get("id")
+    if rid is not None and not isinstance(rid, (int, str)):
+        raise ProtocolError("bad_frame", "'id' must be an integer or a string")
+    if not isinstance(frame.get("type"), str):
+        raise ProtocolError("bad_frame", "a frame must be a map with a string 'type'", rid=rid)
     data = frame.get("data", {})
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ProtocolError("bad_frame", "'data' must be a map")
+        raise ProtocolError("bad_frame", "'data' must be a map", rid=rid)
     frame["data"] = data
-    rid = frame.get("id")
-    if rid is not None and not isinstance(rid, (int, str)):
-        raise ProtocolError("bad_frame", "'id' must be an integer or a string")
     return frame
 
 
@@ -88,7 +175,27 @@ def encode_binary(frame: dict[str, Any]) -> bytes:
 
 
 def encode_text(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    """JSON that every reader accepts: a non-finite number (which JSON cannot carry; browsers
+    reject ``NaN``) is sent as null. Inputs are bounded at the edge, so that path is a guard."""
+    return dumps_json(frame, separators=(",", ":"))
+
+
+def dumps_json(value: Any, **kwargs: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **kwargs)
+    except ValueError:
+        return json.dumps(finite(value), ensure_ascii=False, allow_nan=False, **kwargs)
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
 
 
 def reply(rid: Any, data: dict[str, Any] | None = None) -> dict[str, Any]:

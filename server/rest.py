@@ -5,13 +5,13 @@ REST uses the same error codes as the websocket; each code maps to one HTTP stat
 from __future__ import annotations
 
 import functools
-import json
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.protocol import ProtocolError
+from server import access
+from server.protocol import ProtocolError, dumps_json, loads_json
 
 if TYPE_CHECKING:
     from server.auth import Principal
@@ -38,12 +38,20 @@ async def principal(request: Request) -> "Principal":
         raise ProtocolError("unauthorized", "send 'Authorization: Bearer <api key or player token>'")
     svc = services(request)
     if credential.startswith("cfp_"):
-        return svc.auth.player(credential.strip(), svc.clock.now())
+        return await svc.auth.player(credential.strip(), svc.clock.now())
     return await svc.auth.bot(credential.strip())
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON that every reader accepts: a non-finite number goes out as null instead of failing
+    the response (Starlette's encoder refuses NaN and infinities with a plain-text 500)."""
+
+    def render(self, content: Any) -> bytes:
+        return dumps_json(content, indent=None, separators=(",", ":")).encode("utf-8")
+
+
 def error_response(err: ProtocolError) -> JSONResponse:
-    return JSONResponse({"error": err.payload()}, status_code=STATUS.get(err.code, 400))
+    return SafeJSONResponse({"error": err.payload()}, status_code=STATUS.get(err.code, 400))
 
 
 async def json_body(request: Request, max_bytes: int = 1 << 20) -> dict[str, Any]:
@@ -51,9 +59,9 @@ async def json_body(request: Request, max_bytes: int = 1 << 20) -> dict[str, Any
     if len(raw) > max_bytes:
         raise ProtocolError("frame_too_large", f"request body is larger than {max_bytes} bytes")
     try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        raise ProtocolError("bad_frame", "request body is not valid JSON") from None
+        body = loads_json(raw or b"{}")
+    except ValueError as exc:  # NaN/Infinity and lone surrogates included (docs/PROTOCOL.md, "Limits")
+        raise ProtocolError("bad_frame", f"request body is not valid JSON: {exc}"[:200]) from None
     if not isinstance(body, dict):
         raise ProtocolError("bad_frame", "request body must be a JSON object")
     return body
@@ -72,14 +80,12 @@ def endpoint(fn: Endpoint) -> Callable[[Request], Awaitable[Response]]:
             result = await fn(request, who)
         except ProtocolError as err:
             return error_response(err)
-        return result if isinstance(result, Response) else JSONResponse(result)
+        return result if isinstance(result, Response) else SafeJSONResponse(result)
 
     return wrapper
 
 
-def require_bot(who: "Principal") -> None:
-    if not who.is_bot:
-        raise ProtocolError("forbidden", "this needs the app's API key")
+require_bot = access.bot_only
 
 
 def int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:

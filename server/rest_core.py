@@ -1,22 +1,22 @@
 """REST under /v1 for what a bot or an operator reads without a socket."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.routing import Route
 
 from games.registry import list_games
+from server import access
 from server.auth import Principal
 from server.handlers.misc import update_group_settings
 from server.protocol import ProtocolError
 from server.rest import endpoint, int_param, json_body, require_bot, services
 from server.validate import Id, Int, Schema, Text
 
-
-def _own_group(who: Principal, group: str) -> None:
-    if not who.is_bot and who.group != group:
-        raise ProtocolError("forbidden", "a member can only read their own group")
+_own_group = access.group
+MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @endpoint
@@ -40,10 +40,9 @@ async def get_rooms(request: Request, who: Principal) -> Any:
 
 @endpoint
 async def get_room(request: Request, who: Principal) -> Any:
-    rooms = services(request).rooms
-    record = await rooms.record(who.app, request.path_params["room"])
-    _own_group(who, record.group)
-    return await rooms.view(who.app, record.id, who.player)
+    # The same rule as room.view: a room of another group is, to a member, no room at all.
+    return await services(request).rooms.view(who.app, request.path_params["room"], who.player,
+                                              access.room_group(who))
 
 
 @endpoint
@@ -61,8 +60,8 @@ async def get_room_events(request: Request, who: Principal) -> Any:
 async def get_checkin(request: Request, who: Principal) -> Any:
     from games import checkin as rules
 
-    group, member = request.path_params["group"], request.path_params["member"]
-    _own_group(who, group)
+    group = request.path_params["group"]
+    member = access.member_record(who, group, request.path_params["member"])
     svc = services(request)
     settings = await svc.store.get_group_settings(who.app, group)
     cfg = rules.CheckinConfig.from_settings({"timezone": settings.get("timezone", svc.settings.default_timezone),
@@ -71,12 +70,12 @@ async def get_checkin(request: Request, who: Principal) -> Any:
     month = request.query_params.get("month")  # YYYY-MM
     year, mon = today.year, today.month
     if month:
-        try:
-            year, mon = (int(x) for x in month.split("-", 1))
-            if not 1 <= mon <= 12:
-                raise ValueError
-        except ValueError:
-            raise ProtocolError("invalid_payload", "'month' must look like 2026-11", field="month") from None
+        # The same bounds as checkin.calendar's year and month (docs/PROTOCOL.md, "Limits").
+        match = MONTH.fullmatch(month)
+        if match is None or not 2000 <= int(match[1]) <= 2100 or not 1 <= int(match[2]) <= 12:
+            raise ProtocolError("invalid_payload", "'month' must look like 2026-11 (years 2000..2100)",
+                                field="month")
+        year, mon = int(match[1]), int(match[2])
     record = await svc.store.get_checkin(who.app, group, member)
     current, longest = rules.streaks((record or {}).get("days", []), today)
     return {"member": member, "streak": current, "longest": longest,
@@ -97,7 +96,7 @@ async def post_token(request: Request, who: Principal) -> Any:
         raise ProtocolError("invalid_payload", f"'ttl' must be at most {svc.settings.max_player_token_ttl}",
                             field="ttl")
     now = svc.clock.now()
-    return {"token": svc.auth.mint(who.app, body["group"], body["player"], body["name"], ttl, now),
+    return {"token": svc.auth.mint(who.app, body["group"], body["player"], body["name"], ttl, now, who.key),
             "expires_at": now + ttl}
 
 

@@ -16,7 +16,26 @@ from server.config import Settings
 from server.store import Store
 
 
+class OneLineForBadInput(logging.Filter):
+    """A client's invalid UTF-8 text frame is bad input, not a server fault: uvicorn already
+    closes that connection with 1007 as RFC 6455 asks, but logs a full traceback each time.
+    Keep the one line and drop the traceback (docs/PROTOCOL.md, "Close codes")."""
+
+    MESSAGES = frozenset({"Invalid UTF-8 sequence received from client."})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in self.MESSAGES:
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_BAD_INPUT_FILTER = OneLineForBadInput()
+
+
 def _uvicorn_config(app: Callable[..., Any], settings: Settings, log_level: str) -> uvicorn.Config:
+    logging.getLogger("uvicorn.error").addFilter(_BAD_INPUT_FILTER)  # idempotent: one instance
     return uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level=log_level, lifespan="on",
         ws="websockets-sansio" if _has_sansio() else "websockets",

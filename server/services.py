@@ -7,6 +7,7 @@ from typing import Any
 from server.auth import Auth
 from server.clock import Clock
 from server.config import Settings
+from server.credentials import CredentialCheck
 from server.runtime import Rooms
 from server.store import Store
 
@@ -19,3 +20,7 @@ class Services:
     auth: Auth
     rooms: Rooms
     sessions: set[Any] = field(default_factory=set)  # the open connections (server/session.py)
+    credentials: CredentialCheck = field(init=False)  # re-checks the open connections' credentials
+
+    def __post_init__(self) -> None:
+        self.credentials = CredentialCheck(self.auth, self.clock, self.sessions)

@@ -14,15 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server import access
 from server.direct import RAW_SEND, DirectWriter, frame_payload
 from server.handlers import Context, load_all
 from server.protocol import (
+    CLOSE_POLICY,
+    CLOSE_TRY_AGAIN,
     PROTOCOL_VERSIONS,
     ProtocolError,
+    close_code,
     decode,
     encode_binary,
     encode_text,
     error,
+    peek_id,
     reply,
 )
 from server.validate import Field, Schema
@@ -62,6 +67,10 @@ class RateLimiter:
             return True
         return False
 
+    def retry_after(self) -> float:
+        """Seconds until the next frame would be allowed (the advice a rate_limited error carries)."""
+        return max(0.0, (1.0 - self.tokens) / self.rate)
+
 
 class Session:
     def __init__(self, ws: WebSocket, services: "Services") -> None:
@@ -74,6 +83,7 @@ class Session:
         self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=settings.send_queue_frames)
         self.limiter = RateLimiter(settings.frames_per_second, settings.frame_burst)
         self.closing = False
+        self._close_with = (CLOSE_TRY_AGAIN, "closing: reconnect and resume")
         # Runs only while frames wait in the queue: most of the time frames go out directly
         # and an idle connection carries no task of its own.
         self._writer_task: asyncio.Task[None] | None = None
@@ -132,8 +142,16 @@ class Session:
             return
         self._start_writer()
 
-    def _close_soon(self) -> None:
+    def end(self, err: ProtocolError) -> None:
+        """Tell the peer why and close: its credentials ended (server/credentials.py)."""
+        if self.closing:
+            return
+        self.send(error(None, err))
+        self._close_soon(close_code(err.code), err.code)
+
+    def _close_soon(self, code: int = CLOSE_TRY_AGAIN, reason: str = "closing: reconnect and resume") -> None:
         """Close after the frames already queued (an error frame explaining why, say)."""
+        self._close_with = (code, reason)
         self.closing = True
         if self.queue.full():
             self._drop_queue()
@@ -157,7 +175,8 @@ class Session:
             while not queue.empty():
                 item = queue.get_nowait()
                 if item is _CLOSE:
-                    await self.ws.close(code=1013, reason="closing: reconnect and resume")
+                    code, reason = self._close_with
+                    await self.ws.close(code=code, reason=reason)
                     return
                 if isinstance(item, bytes):
                     await send({"type": "websocket.send", "bytes": item})
@@ -206,7 +225,7 @@ class Session:
                 raw = await self._receive(settings.hello_timeout if self.principal is None else None)
             except TimeoutError:
                 self.send(error(None, ProtocolError("hello_required", "say hello first")))
-                self._close_soon()
+                self._close_soon(CLOSE_POLICY, "say hello first")
                 return
             if raw is None:
                 continue
@@ -214,14 +233,17 @@ class Session:
                 self.binary = isinstance(raw, bytes)
             rid = None
             try:
+                # Errors that answer a frame carry its id whenever it can be read, even before
+                # the frame is accepted, so a client can match every error to its request.
                 if len(raw) > settings.max_frame_bytes:
                     raise ProtocolError("frame_too_large",
                                         f"frames are limited to {settings.max_frame_bytes} bytes",
-                                        limit=settings.max_frame_bytes)
+                                        rid=peek_id(raw), limit=settings.max_frame_bytes)
                 if not self.limiter.allow():
                     raise ProtocolError("rate_limited",
                                         f"at most {settings.frames_per_second:g} frames a second",
-                                        limit=settings.frames_per_second)
+                                        rid=peek_id(raw), limit=settings.frames_per_second,
+                                        retry_after=round(self.limiter.retry_after(), 3))
                 frame = decode(raw)
                 rid = frame.get("id")
                 if frame["type"] == "hello":
@@ -232,9 +254,9 @@ class Session:
                 if result is not None:
                     self.send(reply(rid, result))
             except ProtocolError as err:
-                self.send(error(rid, err))
+                self.send(error(err.rid if rid is None else rid, err))
                 if err.fatal:
-                    self._close_soon()
+                    self._close_soon(close_code(err.code), err.code)
                     return
             except Exception:
                 log.exception("handler failed")
@@ -247,8 +269,8 @@ class Session:
         route = routes.get(kind)
         if route is None:
             raise ProtocolError("unknown_type", f"no frame type '{kind}'")
-        if route.bots_only and not self.principal.is_bot:
-            raise ProtocolError("forbidden", f"'{kind}' needs the app's API key")
+        if route.bots_only:
+            access.bot_only(self.principal, f"'{kind}'")
         data = route.schema(frame["data"])
         return await route.fn(Context(self.principal, self.services, self), data)
 
@@ -265,9 +287,10 @@ class Session:
         if data["key"]:
             self.principal = await auth.bot(data["key"])
         elif data["token"]:
-            self.principal = auth.player(data["token"], self.services.clock.now())
+            self.principal = await auth.player(data["token"], self.services.clock.now())
         else:
             raise ProtocolError("unauthorized", "hello needs a 'key' (bots) or a 'token' (members)", fatal=True)
+        self.services.credentials.arm()  # re-checked while the connection stays open
         p = self.principal
         welcome = {
             "protocol": max(common), "session": self.id, "app": p.app, "role": p.role,

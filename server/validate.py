@@ -2,15 +2,69 @@
 
 A failed check raises ProtocolError('invalid_payload') naming the field and the reason,
 so a bot developer reading the error knows exactly what to fix.
+
+Bounds every field has, beyond its own (docs/PROTOCOL.md, "Limits"): numbers are finite and
+within ±(2^53 - 1), the integers every JSON reader keeps exactly (so nothing stored can
+overflow to infinity or lose digits on its way to a browser); free-form maps (a room's
+config, an action, an announcement, group settings) are at most ``MAX_DEPTH`` levels deep and
+hold at most ``MAX_VALUES`` values, with string keys, Unicode strings and bounded numbers only.
+Strings are valid Unicode already: the decoder refuses lone surrogates (server/protocol.py).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from server.protocol import ProtocolError
 
 _MISSING = object()
+
+MAX_SAFE_INT = 2**53 - 1
+MAX_DEPTH = 16
+MAX_VALUES = 4096
+
+
+def _invalid(name: str, reason: str) -> ProtocolError:
+    return ProtocolError("invalid_payload", f"'{name}' {reason}", field=name)
+
+
+def check_number(name: str, value: int | float) -> None:
+    """Finite and within ±MAX_SAFE_INT; ``name`` is the field the error names."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _invalid(name, "must be a finite number")
+    if not -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+        raise _invalid(name, f"must be within ±{MAX_SAFE_INT}")
+
+
+def check_free_form(name: str, value: Any) -> None:
+    """A free-form value: maps with string keys, lists, Unicode strings, bounded numbers,
+    booleans and null; at most MAX_DEPTH levels deep and MAX_VALUES values in all. Walked
+    with an explicit stack, so no input can exhaust the interpreter's recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise _invalid(name, f"holds more than {MAX_VALUES} values")
+        if isinstance(item, dict):
+            if depth > MAX_DEPTH:
+                raise _invalid(name, f"is nested more than {MAX_DEPTH} levels deep")
+            for key, sub in item.items():
+                if not isinstance(key, str):
+                    raise _invalid(name, "must have string keys only")
+                stack.append((sub, depth + 1))
+        elif isinstance(item, list):
+            if depth > MAX_DEPTH:
+                raise _invalid(name, f"is nested more than {MAX_DEPTH} levels deep")
+            stack.extend((sub, depth + 1) for sub in item)
+        elif isinstance(item, bool) or item is None or isinstance(item, str):
+            continue
+        elif isinstance(item, (int, float)):
+            check_number(name, item)
+        else:  # bytes and MessagePack extension types have no JSON form for text clients
+            raise _invalid(name, f"may hold maps, lists, strings, numbers, booleans and null, not {type(item).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +87,10 @@ class Field:
         if not ok:
             names = "/".join(k.__name__ for k in kinds)
             raise ProtocolError("invalid_payload", f"'{name}' must be {names}", field=name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            check_number(name, value)
+        elif isinstance(value, (dict, list)):
+            check_free_form(name, value)
         if self.max_len is not None and isinstance(value, (str, list, dict)) and len(value) > self.max_len:
             raise ProtocolError("invalid_payload", f"'{name}' is longer than {self.max_len}", field=name)
         if self.min is not None and isinstance(value, (int, float)) and value < self.min:

@@ -10,6 +10,7 @@ from typing import Any
 
 from games import checkin as rules
 from games.base import ConfigError, Refusal
+from server import access
 from server.handlers import Context, handler
 from server.protocol import ProtocolError
 from server.records import change_atomically
@@ -28,15 +29,7 @@ async def _config(ctx: Context, group: str) -> rules.CheckinConfig:
 
 
 def _member(ctx: Context, group: str, player: str | None) -> str:
-    p = ctx.principal
-    if p.is_bot:
-        if not player:
-            raise ProtocolError("invalid_payload", "'player' is required", field="player")
-        return player
-    if group != p.group or player not in (None, p.player):
-        raise ProtocolError("forbidden", "a member can only check in as themselves, in their group")
-    assert p.player is not None
-    return p.player
+    return access.member_record(ctx.principal, group, player)
 
 
 async def _result(ctx: Context, group: str, member: str, outcome: rules.CheckinOutcome, now: float,

@@ -9,29 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from server import access
 from server.handlers import Context, handler
 from server.protocol import ProtocolError
 from server.validate import Field, Id, Int, Map, Schema, Text
 
 
 def _group(ctx: Context) -> str | None:
-    """The group a member is pinned to (None for bots, who reach all their app's groups)."""
-    p = ctx.principal
-    return None if p.is_bot else p.group
+    return access.room_group(ctx.principal)
 
 
 def _acting_player(ctx: Context, player: str | None, name: str | None = None) -> tuple[str, str]:
-    """Bots name the member they relay for; members are always themselves."""
-    p = ctx.principal
-    if p.is_bot:
-        if not player:
-            raise ProtocolError("invalid_payload", "'player' is required when a bot acts for a member",
-                                field="player")
-        return player, name or player
-    if player is not None and player != p.player:
-        raise ProtocolError("forbidden", "a member can only act as themselves")
-    assert p.player is not None
-    return p.player, name or p.name or p.player
+    return access.acting_member(ctx.principal, player, name)
 
 
 async def _call(ctx: Context, room: str, op: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -59,7 +48,7 @@ async def get(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 @handler("room.list", Schema(group=Id(required=False), live=Field(bool, required=False, default=False)))
 async def list_rooms(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     p = ctx.principal
-    group = data["group"] if p.is_bot else p.group
+    group = data["group"] if p.is_bot else access.room_group(p)
     return {"rooms": await ctx.services.rooms.list(p.app, group, live_only=data["live"])}
 
 
@@ -92,10 +81,7 @@ async def act(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 @handler("room.view", Schema(room=Id(), player=Id(required=False)))
 async def view(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    p = ctx.principal
-    viewer = data["player"] if p.is_bot else p.player
-    if not p.is_bot and data["player"] not in (None, p.player):
-        raise ProtocolError("forbidden", "a member can only see their own view")
+    viewer = access.viewer(ctx.principal, data["player"])
     return await _call(ctx, data["room"], "view", {"viewer": viewer})
 
 

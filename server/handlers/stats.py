@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from server import access
 from server.handlers import Context, handler
 from server.protocol import ProtocolError
 from server.scoring import activity as act
@@ -17,7 +18,7 @@ from server.scoring import health
 from server.scoring.boards import SCOPE_APP, board_id, group_scope
 from server.scoring.periods import group_tz, resolve, valid_period
 from server.store import BoardEntry, BoardOp, ResultRecord
-from server.validate import Field, Id, Int, Schema, Text
+from server.validate import MAX_SAFE_INT, Field, Id, Int, Schema, Text
 
 if TYPE_CHECKING:
     from server.auth import Principal
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 MAX_TOP = 100
 MAX_WITHIN = 200
 MAX_EVENTS = 1000
+MAX_OFFSET = 100_000
+# A board value, and any score an op would leave on a board, stays within ±(2^53 - 1): exact
+# as an integer in every JSON reader, and far from overflowing to infinity.
+MAX_SCORE = float(MAX_SAFE_INT)
 PAST_REPORT = 7 * 86_400.0  # reported activity may be up to a week old ...
 FUTURE_SLACK = 300.0  # ... and at most five minutes ahead of the server's clock
 
@@ -39,17 +44,8 @@ def _member_list(data: dict[str, Any], name: str = "members") -> list[str]:
     return list(value)
 
 
-def own_group(who: "Principal", group: str | None) -> None:
-    """Players read only their own group; app-wide views need the app's key."""
-    if who.is_bot:
-        return
-    if group is None or group != who.group:
-        raise ProtocolError("forbidden", "a member can only read their own group")
-
-
-def require_bot(who: "Principal") -> None:
-    if not who.is_bot:
-        raise ProtocolError("forbidden", "this needs the app's API key")
+own_group = access.group  # players read only their own group; app-wide views need the app's key
+require_bot = access.bot_only
 
 
 async def _tz(svc: "Services", app: str, group: str | None) -> str:
@@ -113,6 +109,10 @@ async def board_op(svc: "Services", who: "Principal", data: dict[str, Any]) -> d
     if data["op"] not in ("best", "set", "incr"):
         raise ProtocolError("invalid_payload", "'op' must be best, set or incr", field="op")
     board = await resolve_board(svc, who, data)
+    if data["op"] == "incr":  # refuse an increment that would carry the score past the bound
+        current = await svc.store.board_rank(who.app, board, data["member"])
+        if current is not None and abs(current.score + float(data["value"])) > MAX_SCORE:
+            raise ProtocolError("invalid_payload", f"the score would pass ±{MAX_SAFE_INT}", field="value")
     now = svc.clock.now()
     key = data.get("key") or uuid.uuid4().hex
     record = ResultRecord(who.app, f"op:{key}", data.get("group") or "", "op", now,
@@ -198,7 +198,7 @@ OP = Schema(**BOARD, member=Id(), op=Text(8), value=Field((int, float)), key=Tex
 LIST = Schema(group=Id(required=False), prefix=Text(200, required=False))
 REPORT = Schema(group=Id(), batch=Text(128), events=Field(list, max_len=MAX_EVENTS))
 ACT_TOP = Schema(group=Id(required=False), limit=Int(required=False, default=10, min=1, max=MAX_TOP),
-                 offset=Int(required=False, default=0, min=0))
+                 offset=Int(required=False, default=0, min=0, max=MAX_OFFSET))
 ACT_MEMBER = Schema(group=Id(), member=Id())
 HEALTH = Schema(group=Id())
 
