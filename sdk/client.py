@@ -16,14 +16,37 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 import msgpack
 import websockets
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from sdk.errors import AuthError, CampfireError, ConnectionLost, ProtocolMismatch, RequestTimeout, error_from
+from sdk.errors import (
+    AuthError,
+    CampfireError,
+    ConnectionLost,
+    ProtocolMismatch,
+    RateLimited,
+    RequestTimeout,
+    error_from,
+)
 from sdk.models import BoardEntry, CheckinResult, Event, Room
 
 log = logging.getLogger("campfire.sdk")
 
 PROTOCOL = [1]
+
+# Put on the event queue by close(): events() ends when it reaches it.
+_CLOSED: Any = object()
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def _abort(ws: Any) -> None:
+    """Drop a connection without the closing handshake (the peer may never answer it)."""
+    transport = getattr(ws, "transport", None)
+    if transport is not None:
+        transport.abort()
 
 
 class Client:
@@ -41,11 +64,22 @@ class Client:
         request_timeout: float = 15.0,
         binary: bool = True,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        token_provider: Callable[[], Awaitable[str]] | None = None,
+        close_timeout: float = 2.0,
+        rate_limit_retries: int = 0,
     ) -> None:
-        if not key and not token:
-            raise ValueError("Client needs a key (bots) or a token (members)")
+        """``token_provider``: called for a fresh member token before every reconnect (and
+        before the first connect when ``token`` is not given), so a member's connection
+        outlives its tokens. ``close_timeout``: the most ``close()`` waits for the server.
+        ``rate_limit_retries``: how many times a request refused with ``rate_limited`` is sent
+        again after the delay the server advised (0: raise ``RateLimited`` at once)."""
+        if not key and not token and token_provider is None:
+            raise ValueError("Client needs a key (bots), or a token or token_provider (members)")
         self.url = url
         self._key, self._token = key, token
+        self._token_provider = None if key else token_provider
+        self.close_timeout = close_timeout
+        self.rate_limit_retries = rate_limit_retries
         self.reconnect = reconnect
         self.backoff = backoff
         self.max_attempts = max_attempts
@@ -55,10 +89,12 @@ class Client:
         self._ws: Any = None
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
-        self._events: asyncio.Queue[Event | CampfireError] = asyncio.Queue()
+        self._events: asyncio.Queue[Any] = asyncio.Queue()  # Event, CampfireError or _CLOSED
         self._last_seq: dict[str, int] = {}  # room -> last sequence number delivered
         self._connected = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
+        self._opening: asyncio.Future[None] | None = None
+        self._refused: CampfireError | None = None  # why the server closed the connection, if it said
         self._closing = False
         self.welcome: dict[str, Any] = {}
         self.reconnects = 0
@@ -72,61 +108,96 @@ class Client:
         await self.close()
 
     async def connect(self) -> None:
-        await self._open()
+        """Open the connection and say hello. Raises the server's refusal (``AuthError``, …),
+        or ``ConnectionLost`` when ``close()`` runs meanwhile."""
+        if self._closing:
+            raise ConnectionLost("connection_lost", "the client is closed")
+        opening = self._opening = asyncio.ensure_future(self._open())
+        try:
+            await opening
+        except asyncio.CancelledError:
+            if self._closing and not _being_cancelled():  # close() stopped it, not our caller
+                raise ConnectionLost("connection_lost", "the client was closed while connecting") from None
+            raise
+        finally:
+            self._opening = None
         self._reader = asyncio.create_task(self._run())
 
     async def close(self) -> None:
+        """Close the connection and stop reconnecting. Returns within about twice
+        ``close_timeout`` in every state: connecting, reading, resuming, or facing a server that
+        stopped answering. Pending requests fail with ``ConnectionLost``; ``events()`` ends."""
+        if self._closing and self._reader is None and self._opening is None:
+            return
         self._closing = True
-        if self._reader:
-            self._reader.cancel()
+        self._connected.clear()
+        tasks = [t for t in (self._opening, self._reader) if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:  # bounded even if a task were to swallow its cancellation
+            await asyncio.wait(tasks, timeout=self.close_timeout)
+        self._reader = None
+        ws = self._ws
+        if ws is not None:
             try:
-                await self._reader
-            except (asyncio.CancelledError, Exception):
-                pass
-        if self._ws is not None:
-            await self._ws.close()
+                await asyncio.wait_for(ws.close(), self.close_timeout)
+            except (TimeoutError, OSError, WebSocketException):
+                _abort(ws)
         self._fail_pending(ConnectionLost("connection_lost", "client closed"))
+        self._events.put_nowait(_CLOSED)
 
     @property
     def app(self) -> str:
         return str(self.welcome.get("app", ""))
 
     async def _open(self) -> None:
-        self._ws = await websockets.connect(self.url, max_size=None, open_timeout=self.request_timeout)
-        rid = next(self._ids)
-        hello: dict[str, Any] = {"protocol": PROTOCOL}
-        if self._key:
-            hello["key"] = self._key
-        else:
-            hello["token"] = self._token
-        await self._send_frame({"type": "hello", "id": rid, "data": hello})
-        frame = self._decode(await asyncio.wait_for(self._ws.recv(), self.request_timeout))
-        if frame["type"] == "error":
-            await self._ws.close()
-            raise error_from(frame["data"])
-        if frame["type"] != "welcome":
-            raise ProtocolMismatch("bad_frame", f"expected welcome, got {frame['type']}")
+        """Connect and say hello. On any failure, or when cancelled, the new socket is dropped
+        at once: a half-open connection never outlives the attempt."""
+        if self._token_provider is not None and (self._token is None or self._ws is not None):
+            self._token = await self._token_provider()  # a fresh token for each new connection
+        ws = await websockets.connect(self.url, max_size=None, open_timeout=self.request_timeout,
+                                      close_timeout=self.close_timeout)
+        try:
+            self._ws = ws
+            hello: dict[str, Any] = {"protocol": PROTOCOL}
+            if self._key:
+                hello["key"] = self._key
+            else:
+                hello["token"] = self._token
+            await self._send_frame({"type": "hello", "id": next(self._ids), "data": hello})
+            frame = self._decode(await asyncio.wait_for(ws.recv(), self.request_timeout))
+            if frame["type"] == "error":
+                raise error_from(frame["data"])
+            if frame["type"] != "welcome":
+                raise ProtocolMismatch("bad_frame", f"expected welcome, got {frame['type']}")
+        except BaseException:
+            _abort(ws)
+            raise
         self.welcome = frame["data"]
+        self._refused = None
         self._connected.set()
 
     # --- the read loop and reconnection --------------------------------------------
     async def _run(self) -> None:
+        """The read loop: dispatch frames; when the connection drops, fail what is pending and
+        reconnect. Cancellation (``close()``) is never swallowed on the way."""
         while True:
-            try:
-                async for raw in self._ws:
-                    self._dispatch(self._decode(raw))
-            except ConnectionClosed:
-                pass
+            await self._read_until_closed()
             if self._closing:
                 return
             self._connected.clear()
-            self._fail_pending(ConnectionLost("connection_lost", "the connection dropped; the request may or may not have been applied"))
+            self._fail_pending(ConnectionLost(
+                "connection_lost", "the connection dropped; the request may or may not have been applied"))
+            refused, self._refused = self._refused, None
+            if refused is not None and isinstance(refused, AuthError) and self._token_provider is None:
+                self._events.put_nowait(refused)  # a new connection with the same credentials would fail too
+                return
             if not self.reconnect:
                 self._events.put_nowait(ConnectionLost("connection_lost", "the connection dropped"))
                 return
             try:
                 await self._reconnect()
-            except AuthError as err:
+            except CampfireError as err:  # AuthError, or ConnectionLost after max_attempts
                 self._events.put_nowait(err)
                 return
 
@@ -140,27 +211,40 @@ class Client:
                 await self._open()
             except AuthError:
                 raise
-            except (TimeoutError, OSError, ConnectionClosed, CampfireError) as exc:
+            except (TimeoutError, OSError, WebSocketException, CampfireError) as exc:
                 log.info("reconnect attempt %d failed: %s", attempt + 1, exc)
                 continue
             self.reconnects += 1
-            # Resume: the reader is this task, so replies are read inline here.
-            reader = asyncio.create_task(self._read_until_closed())
-            try:
-                for room, seq in list(self._last_seq.items()):
-                    await self.request("room.watch", {"room": room, "after": seq})
-            except CampfireError as exc:
-                log.warning("resume failed: %s", exc)
-            reader.cancel()
-            try:
-                await reader
-            except (asyncio.CancelledError, Exception):
-                pass
+            await self._resume()
             return
 
-    async def _read_until_closed(self) -> None:
-        async for raw in self._ws:
-            self._dispatch(self._decode(raw))
+    async def _resume(self) -> None:
+        """Ask each watched room for the events after the last one delivered. This task is the
+        reader, so a helper reads the replies meanwhile; if the connection drops during the
+        resume, the helper fails the pending requests at once and the read loop reconnects."""
+        reader = asyncio.create_task(self._read_until_closed(fail_pending=True))
+        try:
+            for room, seq in list(self._last_seq.items()):
+                await self.request("room.watch", {"room": room, "after": seq})
+        except CampfireError as exc:
+            log.warning("resume failed: %s", exc)
+        finally:
+            reader.cancel()
+            await asyncio.wait({reader})  # a cancellation of this task still propagates from here
+
+    async def _read_until_closed(self, fail_pending: bool = False) -> None:
+        try:
+            async for raw in self._ws:
+                try:
+                    frame = self._decode(raw)
+                except ValueError as exc:  # msgpack and json errors are ValueErrors
+                    log.warning("dropped an undecodable frame: %s", exc)
+                    continue
+                self._dispatch(frame)
+        except ConnectionClosed:
+            pass
+        if fail_pending:
+            self._fail_pending(ConnectionLost("connection_lost", "the connection dropped during a resume"))
 
     def _dispatch(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
@@ -177,7 +261,11 @@ class Client:
         if fut is not None and not fut.done():
             fut.set_result(frame)
         elif kind == "error":
-            self._events.put_nowait(error_from(frame["data"]))
+            err = error_from(frame["data"])
+            if isinstance(err, AuthError):
+                self._refused = err  # the server is closing this connection: see _run
+                return
+            self._events.put_nowait(err)
 
     def _fail_pending(self, err: CampfireError) -> None:
         for fut in self._pending.values():
@@ -197,7 +285,21 @@ class Client:
             await self._ws.send(json.dumps(frame, ensure_ascii=False))
 
     async def request(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Send one frame and return its reply's data; raise the matching CampfireError."""
+        """Send one frame and return its reply's data; raise the matching CampfireError.
+        A ``rate_limited`` refusal is retried after the advised delay up to
+        ``rate_limit_retries`` times, then raised as ``RateLimited`` (its ``retry_after``)."""
+        for attempt in itertools.count():
+            try:
+                return await self._request_once(type_, data)
+            except RateLimited as err:
+                if attempt >= self.rate_limit_retries:
+                    raise
+                await self._sleep(err.retry_after)
+        raise AssertionError("unreachable")
+
+    async def _request_once(self, type_: str, data: dict[str, Any] | None) -> dict[str, Any]:
+        if self._closing:
+            raise ConnectionLost("connection_lost", "the client is closed")
         if not self._connected.is_set():
             try:
                 await asyncio.wait_for(self._connected.wait(), self.request_timeout)
@@ -224,9 +326,13 @@ class Client:
     # --- events --------------------------------------------------------------------
     async def events(self) -> AsyncIterator[Event]:
         """Every event of every room this client watches, each once, in order per room.
-        Raises AuthError/ConnectionLost when the connection cannot be restored."""
+        Raises AuthError/ConnectionLost when the connection cannot be restored; ends after
+        ``close()``."""
         while True:
             item = await self._events.get()
+            if item is _CLOSED:
+                self._events.put_nowait(_CLOSED)  # every other reader ends too
+                return
             if isinstance(item, CampfireError):
                 if isinstance(item, (AuthError, ConnectionLost)):
                     raise item
@@ -251,6 +357,9 @@ class Client:
             item = self._events.get_nowait()
             if isinstance(item, Event):
                 out.append(item)
+            elif item is _CLOSED:
+                self._events.put_nowait(_CLOSED)
+                break
         return out
 
     def _track(self, room: dict[str, Any]) -> Room:

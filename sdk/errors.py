@@ -32,7 +32,12 @@ class InvalidRequest(CampfireError):
 
 
 class RateLimited(CampfireError):
-    """rate_limited: slow down and retry."""
+    """rate_limited: slow down and retry after ``retry_after`` seconds (the server's advice)."""
+
+    @property
+    def retry_after(self) -> float:
+        value = self.data.get("retry_after")
+        return float(value) if isinstance(value, (int, float)) and value >= 0 else 1.0
 
 
 class Forbidden(CampfireError):
