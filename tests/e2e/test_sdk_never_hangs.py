@@ -10,9 +10,8 @@ they measure no speed.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-import msgpack
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
@@ -22,64 +21,7 @@ from server.clock import ManualClock
 from server.config import Settings
 from server.run import EmbeddedServer
 from server.store import Store
-
-SLOW = 60.0  # request/open timeouts: the SDK must never need them to return
-GUARD = 10.0  # hang guard, far below SLOW
-
-Script = Callable[[ServerConnection, int], Awaitable[None]]
-
-
-def _pack(frame: dict[str, Any]) -> bytes:
-    return msgpack.packb(frame, use_bin_type=True)
-
-
-async def _recv(ws: ServerConnection) -> dict[str, Any]:
-    raw = await ws.recv()
-    frame: dict[str, Any] = msgpack.unpackb(raw, raw=False)
-    return frame
-
-
-async def _welcome(ws: ServerConnection) -> None:
-    hello = await _recv(ws)
-    await ws.send(_pack({"type": "welcome", "id": hello["id"], "data": {"app": "a", "role": "bot"}}))
-
-
-class Scripted:
-    """A websocket server whose n-th connection runs ``script(ws, n)``."""
-
-    def __init__(self, script: Script) -> None:
-        self.script = script
-        self.connections = 0
-        self.seen: asyncio.Queue[int] = asyncio.Queue()
-
-    async def handler(self, ws: ServerConnection) -> None:
-        self.connections += 1
-        n = self.connections
-        self.seen.put_nowait(n)
-        await self.script(ws, n)
-
-    async def __aenter__(self) -> str:
-        self.server = await serve(self.handler, "127.0.0.1", 0)
-        port = next(iter(self.server.sockets)).getsockname()[1]
-        return f"ws://127.0.0.1:{port}/ws"
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.server.close(close_connections=False)
-        for conn in list(self.server.connections):
-            conn.transport.abort()
-        await self.server.wait_closed()
-
-    async def connection(self, n: int) -> None:
-        while True:
-            if await asyncio.wait_for(self.seen.get(), GUARD) >= n:
-                return
-
-
-def _client(url: str, **kw: Any) -> Client:
-    async def no_wait(_: float) -> None:
-        await asyncio.sleep(0)
-
-    return Client(url, key="cf_test", request_timeout=SLOW, close_timeout=0.2, sleep=no_wait, **kw)
+from tests.sdk_peers import GUARD, SLOW, Scripted, client_for, pack, recv, welcome
 
 
 async def test_close_returns_while_connecting_to_a_socket_that_accepts_and_never_replies() -> None:
@@ -91,7 +33,7 @@ async def test_close_returns_while_connecting_to_a_socket_that_accepts_and_never
 
     tcp = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = tcp.sockets[0].getsockname()[1]
-    client = _client(f"ws://127.0.0.1:{port}/ws")
+    client = client_for(f"ws://127.0.0.1:{port}/ws")
     connecting = asyncio.create_task(client.connect())
     await asyncio.wait_for(accepted.wait(), GUARD)
     await asyncio.wait_for(client.close(), GUARD)
@@ -102,12 +44,12 @@ async def test_close_returns_while_connecting_to_a_socket_that_accepts_and_never
 
 async def test_close_returns_while_reading_from_a_server_that_stopped_answering() -> None:
     async def stops_answering(ws: ServerConnection, n: int) -> None:
-        await _welcome(ws)
+        await welcome(ws)
         ws.transport.pause_reading()  # will not even read the closing handshake
         await ws.wait_closed()
 
     async with Scripted(stops_answering) as url:
-        client = _client(url)
+        client = client_for(url)
         await client.connect()
         await asyncio.wait_for(client.close(), GUARD)
 
@@ -116,19 +58,19 @@ async def test_close_returns_while_resuming_against_a_server_that_never_answers_
     resume_sent = asyncio.Event()
 
     async def script(ws: ServerConnection, n: int) -> None:
-        await _welcome(ws)
+        await welcome(ws)
         if n == 1:
-            watch = await _recv(ws)
+            watch = await recv(ws)
             room = {"id": "r1", "group": "g1", "game": "quiz", "status": "lobby", "seq": 2}
-            await ws.send(_pack({"type": "ok", "id": watch["id"], "data": {"room": room, "seq": 2}}))
+            await ws.send(pack({"type": "ok", "id": watch["id"], "data": {"room": room, "seq": 2}}))
             await ws.close()
             return
-        await _recv(ws)  # the resume's room.watch: never answered
+        await recv(ws)  # the resume's room.watch: never answered
         resume_sent.set()
         await ws.wait_closed()
 
     async with Scripted(script) as url:
-        client = _client(url)
+        client = client_for(url)
         await client.connect()
         await client.watch("r1")
         await asyncio.wait_for(resume_sent.wait(), GUARD)
@@ -137,24 +79,24 @@ async def test_close_returns_while_resuming_against_a_server_that_never_answers_
 
 async def test_a_connection_lost_during_a_resume_fails_the_pending_request_at_once_and_reconnects() -> None:
     async def script(ws: ServerConnection, n: int) -> None:
-        await _welcome(ws)
+        await welcome(ws)
         if n == 1:
-            watch = await _recv(ws)
+            watch = await recv(ws)
             room = {"id": "r1", "group": "g1", "game": "quiz", "status": "lobby", "seq": 2}
-            await ws.send(_pack({"type": "ok", "id": watch["id"], "data": {"room": room, "seq": 2}}))
+            await ws.send(pack({"type": "ok", "id": watch["id"], "data": {"room": room, "seq": 2}}))
             await ws.close()
         elif n == 2:
-            await _recv(ws)  # the resume's room.watch: the connection drops instead of answering
+            await recv(ws)  # the resume's room.watch: the connection drops instead of answering
             ws.transport.abort()
         else:
             while True:
-                frame = await _recv(ws)
-                await ws.send(_pack({"type": "ok", "id": frame["id"], "data": {"room": {
+                frame = await recv(ws)
+                await ws.send(pack({"type": "ok", "id": frame["id"], "data": {"room": {
                     "id": "r1", "group": "g1", "game": "quiz", "status": "lobby", "seq": 2}, "seq": 2}}))
 
     scripted = Scripted(script)
     async with scripted as url:
-        client = _client(url)
+        client = client_for(url)
         await client.connect()
         await client.watch("r1")
         await scripted.connection(3)  # within GUARD, though the lost request's timeout is SLOW
@@ -163,11 +105,11 @@ async def test_a_connection_lost_during_a_resume_fails_the_pending_request_at_on
 
 async def test_events_end_after_close() -> None:
     async def script(ws: ServerConnection, n: int) -> None:
-        await _welcome(ws)
+        await welcome(ws)
         await ws.wait_closed()
 
     async with Scripted(script) as url:
-        client = _client(url)
+        client = client_for(url)
         await client.connect()
 
         async def consume() -> list[Any]:
@@ -213,7 +155,7 @@ async def test_a_closed_client_refuses_new_requests_at_once(
 
 async def test_a_websocket_error_during_a_reconnect_is_retried_not_fatal() -> None:
     async def script(ws: ServerConnection, n: int) -> None:
-        await _welcome(ws)
+        await welcome(ws)
         if n == 1:
             await ws.close()
             return
@@ -230,7 +172,7 @@ async def test_a_websocket_error_during_a_reconnect_is_retried_not_fatal() -> No
     scripted = Scripted(script)
     server = await serve(scripted.handler, "127.0.0.1", 0, process_request=process_request)
     port = next(iter(server.sockets)).getsockname()[1]
-    client = _client(f"ws://127.0.0.1:{port}/ws")
+    client = client_for(f"ws://127.0.0.1:{port}/ws")
     await client.connect()
     await scripted.connection(2)
     await client.close()
