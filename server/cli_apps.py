@@ -35,7 +35,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     add_store_option(key)
     add_json_option(key)
     key.set_defaults(func=lambda a: run_store_command(a, _add_key))
-    revoke = verbs.add_parser("revoke", help="revoke a key; connections using it are refused from now on")
+    revoke = verbs.add_parser("revoke", help="revoke a key: refused at once at hello and over REST, with the member tokens it "
+                                "minted; open connections using either are closed within 10 s")
     revoke.add_argument("key", help="the full key")
     add_store_option(revoke)
     revoke.set_defaults(func=lambda a: run_store_command(a, _revoke))
