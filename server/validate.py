@@ -22,7 +22,7 @@ _MISSING = object()
 
 MAX_SAFE_INT = 2**53 - 1
 MAX_DEPTH = 16
-MAX_VALUES = 4096
+MAX_VALUES = 10_000  # a full activity.report (1,000 events of up to 6 values each) fits
 
 
 def _invalid(name: str, reason: str) -> ProtocolError:

@@ -151,8 +151,15 @@ async def test_announce_data_nested_too_deep_gets_invalid_payload_and_the_room_g
 async def test_free_form_data_with_too_many_values_gets_invalid_payload(connect: Connect, app_key: str) -> None:
     c = await _bot(connect, app_key)
     room = (await c.request("room.create", {"group": "g1", "game": "quiz"}))["data"]["room"]["id"]
-    reply = await c.request("room.announce", {"room": room, "data": {"many": list(range(5000))}})
+    reply = await c.request("room.announce", {"room": room, "data": {"many": list(range(12_000))}})
     assert _code(reply) == "invalid_payload"
+
+
+async def test_a_full_activity_report_of_a_thousand_events_fits_the_bounds(connect: Connect, app_key: str) -> None:
+    c = await _bot(connect, app_key)
+    events = [{"kind": "join", "member": f"m{i}", "by": "host"} for i in range(1000)]
+    reply = await c.request("activity.report", {"group": "g1", "batch": "b-full", "events": events})
+    assert _code(reply) == "ok" and reply["data"]["events"] == 1000
 
 
 @pytest.mark.parametrize("value", [b"\x00bytes", msgpack.ExtType(5, b"x"), 2**64 - 1])
