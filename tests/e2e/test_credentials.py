@@ -8,6 +8,7 @@ SDK can fetch a fresh member token for each reconnect.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any, Awaitable, Callable
 
 import httpx
@@ -16,15 +17,19 @@ import websockets
 
 from sdk import Client
 from sdk.errors import AuthError
-from server.auth import add_key, hash_key
+from server.auth import add_key, create_app, hash_key
 from server.clock import ManualClock
+from server.config import Settings
 from server.credentials import CHECK_SECONDS
 from server.run import EmbeddedServer
 from server.store import Store
+from server.store.redis_store import RedisStore
 from tests.conftest import RawClient
+from tests.redis_server import RedisServer
 
 Connect = Callable[..., Awaitable[RawClient]]
 GUARD = 10.0  # hang guard only
+_namespaces = itertools.count()
 
 
 async def _hello(connect: Connect, **credential: str) -> RawClient:
@@ -149,3 +154,31 @@ async def test_without_a_token_provider_an_expired_token_ends_events_with_auth_e
         await clock.advance(60 + CHECK_SECONDS)
         with pytest.raises(AuthError):
             await asyncio.wait_for(member.next_event(), GUARD)
+
+
+async def test_a_revocation_reaches_the_connections_of_every_node_sharing_the_store(
+        settings: Settings, clock: ManualClock, redis_server: RedisServer) -> None:
+    prefix = f"revoke{next(_namespaces)}:"
+    stores = [RedisStore(redis_server.url, prefix=prefix) for _ in range(3)]
+    for st in stores:
+        await st.open()
+    cli = stores[2]  # the `campfire apps revoke` process: it only writes to the store
+    _, key = await create_app(cli, "bot")
+    nodes = [EmbeddedServer(settings, clock=clock, store=st, seeds=lambda: 1) for st in stores[:2]]
+    try:
+        for node in nodes:
+            await node.start()
+        conns = []
+        for node in nodes:
+            c = RawClient(await websockets.connect(node.url))
+            assert (await c.hello(key=key))["type"] == "welcome"
+            conns.append(c)
+        assert await cli.revoke_key(hash_key(key), clock.now())
+        await clock.advance(CHECK_SECONDS)
+        for c in conns:
+            assert await asyncio.wait_for(_told_and_closed(c), GUARD) == ("key_revoked", 1008)
+    finally:
+        for node in nodes:
+            await node.stop()
+        for st in stores:
+            await st.close()
