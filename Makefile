@@ -17,7 +17,7 @@ $(SERVER_STAMP): pyproject.toml
 	@touch $@
 
 $(TEST_STAMP): $(SERVER_STAMP)
-	$(VENV)/bin/python -m pip install -q -e '.[server,test,examples]'
+	$(VENV)/bin/python -m pip install -q -e '.[server,media,test,examples]'
 	@touch $@
 
 install: $(SERVER_STAMP)

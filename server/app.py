@@ -5,6 +5,7 @@ import contextlib
 import importlib
 import logging
 import random
+import secrets
 from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
@@ -18,8 +19,10 @@ from server.clock import Clock, RealClock
 from server.config import Settings
 from server.direct import RAW_SEND
 from server.handlers import load_all
+from server.clips import ClipTokens
 from server.media import media_routes
 from server.nodes import nodes_for
+from server.transcode import available
 from server.runtime import Rooms
 from server.services import Services
 from server.session import Session
@@ -69,7 +72,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         st = store if store is not None else await open_store(settings.store)
         clk = clock or RealClock()
         rooms = Rooms(st, clk, settings, nodes_for(st, settings.lease_seconds), seeds=seeds)
-        app.state.services = Services(settings, st, clk, await Auth.load(st), rooms)
+        formats = available()
+        if "ogg" not in formats:
+            log.warning("song clips: WAV only (install the 'media' extra, PyAV, for OGG/Opus and MP3)")
+        clips = ClipTokens(await st.get_secret("media_clips", secrets.token_bytes(32)), ttl=settings.clip_ttl,
+                           public_url=settings.public_url, formats=formats)
+        rooms.local.public_data = clips.public_data
+        app.state.services = Services(settings, st, clk, await Auth.load(st), rooms, clips=clips)
         if settings.demo:
             from server.demo import banner, ensure_demo
 

@@ -44,6 +44,10 @@ class Settings:
     lease_seconds: float = 3.0  # a dead node's rooms are taken over within about this long
     relay_timeout: float = 5.0  # a request relayed to a room's owner fails `unavailable` after this
     game_seed: int = 0  # 0: game seeds from the OS; otherwise a fixed sequence (tests, reproducible runs)
+    # Links members open from a chat (song clips): the server's public HTTP base, e.g.
+    # https://campfire.example.com (behind your proxy). Empty: links are server-relative paths.
+    public_url: str = ""
+    clip_ttl: int = 3600  # seconds a song clip link stays valid
 
     @classmethod
     def names(cls) -> list[str]:
@@ -64,7 +68,7 @@ class Settings:
 
     def check(self) -> None:
         for name in ("max_frame_bytes", "frame_burst", "max_connections", "send_queue_frames",
-                     "player_token_ttl", "snapshot_every"):
+                     "player_token_ttl", "snapshot_every", "clip_ttl"):
             if getattr(self, name) <= 0:
                 raise ConfigFileError(f"'{name}' must be positive")
         for name in ("lease_seconds", "relay_timeout", "create_key_ttl"):
@@ -72,6 +76,8 @@ class Settings:
                 raise ConfigFileError(f"'{name}' must be positive")
         if self.frames_per_second <= 0:
             raise ConfigFileError("'frames_per_second' must be positive")
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise ConfigFileError("'public_url' must start with https:// or http://")
         if not (0 <= self.port < 65536):
             raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
 

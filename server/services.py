@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.auth import Auth
+from server.clips import ClipTokens
 from server.clock import Clock
 from server.config import Settings
 from server.credentials import CredentialCheck
@@ -19,6 +20,7 @@ class Services:
     clock: Clock
     auth: Auth
     rooms: Rooms
+    clips: ClipTokens | None = None  # song clip links (server/clips.py)
     sessions: set[Any] = field(default_factory=set)  # the open connections (server/session.py)
     credentials: CredentialCheck = field(init=False)  # re-checks the open connections' credentials
 

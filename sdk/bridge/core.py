@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sdk.bridge.commands import COMMANDS, Intent, example_for, game_word, parse, parse_day, seat_number
 from sdk.bridge.delivery import PLATFORM_PACE
+from sdk.bridge.media import AUDIO_FORMAT, clip_link
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
 from sdk.bridge.pacer import OnFailure, Pacer, Send
 from sdk.bridge.render import LETTERS, Renderer, title
@@ -45,21 +46,25 @@ class Bridge:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  today: Callable[[], tuple[int, int, int]] | None = None,
                  activity: Any = None, media_base: str | None = None,
-                 on_delivery_failed: OnFailure | None = None, give_up_after: float = 300.0) -> None:
+                 on_delivery_failed: OnFailure | None = None, give_up_after: float = 300.0,
+                 audio_format: str | None = None) -> None:
         """``platform`` (``telegram``, ``discord``, ``onebot``) picks the default ``rate`` and
         ``burst`` from ``PLATFORM_PACE`` (each platform's documented group limit); without it,
         1 message a second with bursts of 2. ``on_delivery_failed`` receives a
-        ``DeliveryFailed`` for every message given up (see ``Pacer``)."""
+        ``DeliveryFailed`` for every message given up (see ``Pacer``). ``audio_format`` is the
+        song clip format to attach (``ogg``, ``mp3``, ``wav``, ``silk``); by default the
+        platform's (``AUDIO_FORMAT``)."""
         if platform is not None and platform not in PLATFORM_PACE:
             raise ValueError(f"unknown platform {platform!r}: one of {sorted(PLATFORM_PACE)}")
         pace_rate, pace_burst = PLATFORM_PACE[platform] if platform else (1.0, 2)
         rate = pace_rate if rate is None else rate
         burst = pace_burst if burst is None else burst
         self.client = client
+        self.audio_format = audio_format or (AUDIO_FORMAT.get(platform) if platform else None)
         self.activity = activity  # an ActivityReporter: every message handled is counted
         self.lang = lang
         self.templates = templates if isinstance(templates, Templates) else Templates(templates)
-        self.renderer = Renderer(self.templates, media_base)
+        self.renderer = Renderer(self.templates, media_base, self.audio_format)
         self.pacer = Pacer(rate=rate, burst=burst, max_chars=max_chars, clock=clock, sleep=sleep,
                            give_up_after=give_up_after, on_failure=on_delivery_failed)
         self.game_config = {k: dict(v) for k, v in (game_config or {}).items()}
@@ -132,14 +137,15 @@ class Bridge:
         text = self.renderer.render(lang, st, kind, event.data)
         if not text:
             return []
-        attachment = None
+        attachment = attachment_type = None
         clip = event.data.get("clip") if st.game == "song" and kind == "round" else None
-        if isinstance(clip, dict) and isinstance(clip.get("url"), str):
-            attachment = self.renderer.media_url(clip["url"])
+        link = clip_link(clip, self.audio_format) if isinstance(clip, dict) else None
+        if link is not None:
+            attachment, attachment_type = self.renderer.media_url(link[0]), link[1]
         if isinstance(to, (list, tuple)):
             out = [OutgoingMessage(group, text, member=p, private=True) for p in to]
         else:
-            out = [OutgoingMessage(group, text, attachment=attachment)]
+            out = [OutgoingMessage(group, text, attachment=attachment, attachment_type=attachment_type)]
         for m in out:
             self.pacer.put(m)
         return out

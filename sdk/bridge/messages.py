@@ -31,6 +31,7 @@ class OutgoingMessage:
     member: str | None = None
     private: bool = False
     attachment: str | None = None  # a media URL to send along (a song clip); never merged away
+    attachment_type: str | None = None  # its audio format ("ogg", "mp3", "wav", "silk"), None if unknown
 
     @property
     def destination(self) -> str:

@@ -117,7 +117,8 @@ class Pacer:
             nxt = queue.popleft()
             parts.append(nxt.text)
             size += 1 + len(nxt.text)
-        return OutgoingMessage(first.group, "\n".join(parts), first.member, first.private, first.attachment)
+        return OutgoingMessage(first.group, "\n".join(parts), first.member, first.private, first.attachment,
+                               first.attachment_type)
 
     async def _work(self, key: str) -> None:
         queue = self._queues[key]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from sdk.bridge.media import clip_link
 from sdk.bridge.state import GroupState
 from sdk.bridge.templates import Templates
 
@@ -26,9 +27,10 @@ def title(lang: str, game: str | None) -> str:
 
 
 class Renderer:
-    def __init__(self, templates: Templates, media_base: str | None = None) -> None:
+    def __init__(self, templates: Templates, media_base: str | None = None, audio_format: str | None = None) -> None:
         self.t = templates
         self.media_base = media_base.rstrip("/") if media_base else None
+        self.audio_format = audio_format  # the clip format linked in the text (sdk/bridge/media.py)
 
     def media_url(self, url: str) -> str:
         """Server-relative media paths ("/media/songs/x.wav") made absolute for chat."""
@@ -165,8 +167,8 @@ class Renderer:
     # --- song ----------------------------------------------------------------------
     def _song_round(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
         clip = data.get("clip") or {}
-        url = clip.get("url") if isinstance(clip, dict) else None
-        return {"number": data.get("index", 0) + 1, "clip": self.media_url(url) if url else "",
+        link = clip_link(clip, self.audio_format) if isinstance(clip, dict) else None
+        return {"number": data.get("index", 0) + 1, "clip": self.media_url(link[0]) if link else "",
                 "seconds": self.seconds(st, "round_seconds", data)}
 
     def _song_hint(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,8 @@ class LocalRooms:
         self.seeds = seeds or (lambda: secrets.randbits(63))
         self.on_drop = on_drop
         self.rooms: dict[str, Room] = {}
+        # An event's data as logged and sent (server/clips.py turns clip paths into links).
+        self.public_data: Callable[[str, dict[str, Any], float], dict[str, Any]] | None = None
 
     # --- lifecycle -----------------------------------------------------------------
     async def close(self) -> None:
@@ -246,7 +248,8 @@ class LocalRooms:
         stored = []
         for ev in events:
             data["seq"] += 1
-            stored.append(StoredEvent(data["seq"], ev.kind, ev.data, _audience(ev.to), now))
+            payload = ev.data if self.public_data is None else self.public_data(ev.kind, ev.data, now)
+            stored.append(StoredEvent(data["seq"], ev.kind, payload, _audience(ev.to), now))
         data["input_n"] += 1
         data["epoch"] = room.epoch  # in the snapshot too: it outlives a Redis fail-over that loses the key
         record = room.record

@@ -16,7 +16,8 @@ async def _start_song(chat, rounds: int = 1) -> None:
 async def test_a_round_posts_the_clip_link_and_a_right_title_wins(chat, server) -> None:
     await _start_song(chat)
     msg = await chat.expect("第 1/1 首")
-    assert msg.attachment and msg.attachment.startswith("http://campfire.example/media/songs/")
+    assert msg.attachment and msg.attachment.startswith("http://campfire.example/media/clip/")
+    assert msg.attachment.endswith(".mp3") and msg.attachment_type == "mp3"
     assert msg.attachment in msg.text
     room = chat.bridge.state("g1").room
     title = server.services.rooms.rooms[room].data["state"]["songs"][0]["title"]["zh"]
@@ -25,6 +26,16 @@ async def test_a_round_posts_the_clip_link_and_a_right_title_wins(chat, server) 
     await chat.expect(f"答案：{title}")
     await chat.expect("1号Alice 猜中")
     await chat.expect("猜歌结束")
+
+
+async def test_a_telegram_bridge_attaches_the_clip_as_ogg_opus(chat, server) -> None:
+    chat.bridge.audio_format = chat.bridge.renderer.audio_format = "ogg"
+    await _start_song(chat)
+    msg = await chat.expect("第 1/1 首")
+    assert msg.attachment is not None and msg.attachment.endswith(".ogg") and msg.attachment_type == "ogg"
+    room = chat.bridge.state("g1").room
+    song_id = server.services.rooms.rooms[room].data["state"]["songs"][0]["id"]
+    assert f"/{song_id}." not in msg.text and "/media/songs/" not in msg.text
 
 
 async def test_hints_come_on_the_timer_and_a_stranger_can_guess(chat, clock: ManualClock) -> None:
