@@ -76,8 +76,6 @@ class Settings:
                 raise ConfigFileError(f"'{name}' must be positive")
         if self.frames_per_second <= 0:
             raise ConfigFileError("'frames_per_second' must be positive")
-        if self.public_url and not self.public_url.startswith(("https://", "http://")):
-            raise ConfigFileError("'public_url' must start with https:// or http://")
         if not (0 <= self.port < 65536):
             raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
 

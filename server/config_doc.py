@@ -39,6 +39,8 @@ HELP: dict[str, str] = {
     "relay_timeout": "Redis only: seconds a request relayed to the node owning a room may take before it fails `unavailable`.",
     "game_seed": "0: game seeds come from the OS. Otherwise games draw their seeds from a fixed sequence "
                  "(reproducible runs and tests; never in production).",
+    "public_url": "The HTTP base members reach this server at (`https://campfire.example.com`), for song clip links posted in chats; empty: server-relative links (`/media/clip/…`).",
+    "clip_ttl": "Seconds a song clip link stays valid (links are signed and name no song).",
 }
 
 ENV_PREFIX = "CAMPFIRE_"
