@@ -15,18 +15,18 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from server.auth import Auth
+from server.clips import ClipTokens
 from server.clock import Clock, RealClock
 from server.config import Settings
 from server.direct import RAW_SEND
 from server.handlers import load_all
-from server.clips import ClipTokens
 from server.media import media_routes
 from server.nodes import nodes_for
-from server.transcode import available
 from server.runtime import Rooms
 from server.services import Services
 from server.session import Session
 from server.store import Store, open_store
+from server.transcode import available
 
 log = logging.getLogger("campfire")
 

@@ -45,7 +45,7 @@ def _has_silk() -> bool:
     try:
         with warnings.catch_warnings():  # it imports audioop (deprecated; gone in Python 3.13)
             warnings.simplefilter("ignore", DeprecationWarning)
-            import graiax.silkcoder  # noqa: F401
+            import graiax.silkcoder  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return False
     return _has_av()  # resampling to 24 kHz goes through PyAV
@@ -68,13 +68,14 @@ def _av_encode(wav: bytes, container: str, codec: str, rate: int, bit_rate: int)
     out = io.BytesIO()
     with av.open(io.BytesIO(wav), "r") as src, av.open(out, "w", format=container) as dst:
         stream = dst.add_stream(codec, rate=rate)
-        stream.layout = "mono"  # type: ignore[union-attr]
-        stream.bit_rate = bit_rate  # type: ignore[union-attr]
+        assert isinstance(stream, av.audio.stream.AudioStream)
+        stream.layout = "mono"
+        stream.bit_rate = bit_rate
         for frame in src.decode(audio=0):
             frame.pts = None
-            for packet in stream.encode(frame):  # type: ignore[union-attr]
+            for packet in stream.encode(frame):
                 dst.mux(packet)
-        for packet in stream.encode(None):  # type: ignore[union-attr]
+        for packet in stream.encode(None):
             dst.mux(packet)
     return out.getvalue()
 
