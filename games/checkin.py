@@ -183,7 +183,9 @@ class CheckinOutcome:
 
     @property
     def message(self) -> dict[str, str]:
-        return {"zh": self.message_zh, "en": self.message_en}
+        from games.text import to_traditional
+
+        return {"zh": self.message_zh, "zh-Hant": to_traditional(self.message_zh), "en": self.message_en}
 
     def to_dict(self) -> dict[str, Any]:
         return {

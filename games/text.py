@@ -23,6 +23,20 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
+@lru_cache(maxsize=1)
+def _s2tw() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("s2tw")
+
+
+@lru_cache(maxsize=4096)
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional Chinese characters (Taiwan standard, no phrase changes):
+    for the sentences Campfire itself writes, shown to groups that read traditional."""
+    return str(_s2tw().convert(text))
+
+
 def _is_noise(ch: str) -> bool:
     cat = unicodedata.category(ch)
     return cat[0] in ("P", "Z", "S", "C")

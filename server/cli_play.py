@@ -150,6 +150,7 @@ async def play(args: argparse.Namespace, game_config: dict[str, dict[str, Any]])
         client = await stack.enter_async_context(Client(url, key))
         bridge = Bridge(client, lang=args.lang, rate=args.rate, burst=3, game_config=game_config,
                         templates=args.templates)
+        bridge.set_lang(args.group, args.lang)  # --lang is this group's language, whatever its settings say
         term = Terminal(sys.stdout, args.member)
         term._zh = args.lang == "zh"
         runner = asyncio.create_task(bridge.run(term.send))

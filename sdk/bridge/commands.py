@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from sdk.bridge.script import fold_commands
+
 # Argument kinds: what may follow the word. None means the word must stand alone.
 SEAT = "seat"      # a seat number ("3", "3号", "#3") or an @-mention
 DAY = "day"        # a day: "11-20", "2026-11-20", "11/20", "11月20日", "20号"
@@ -93,8 +95,9 @@ class Intent:
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, case-folded, single spaces, no leading "/" or "!"."""
-    t = unicodedata.normalize("NFKC", text).strip().casefold()
+    """Full-width to half-width, case-folded, traditional command characters simplified
+    (``簽到`` is ``签到``), single spaces, no leading "/" or "!"."""
+    t = fold_commands(unicodedata.normalize("NFKC", text).strip().casefold())
     t = re.sub(r"\s+", " ", t)
     return t.lstrip("/!").strip()
 
@@ -177,9 +180,18 @@ def example_for(cmd: Command, lang: str) -> str:
         return any(_is_cjk(ch) for ch in e)
 
     for e in cmd.examples:
-        if is_zh(e) == (lang == "zh"):
+        if is_zh(e) == lang.startswith("zh"):
             return e
     return cmd.examples[0]
+
+
+def help_text(cmd: Command, lang: str) -> str:
+    """The command's help line in ``zh``, ``zh-Hant`` or ``en``."""
+    if lang == "zh-Hant":
+        from sdk.bridge.hant import HELP
+
+        return HELP.get(cmd.action, cmd.help_zh)
+    return cmd.help_zh if lang.startswith("zh") else cmd.help_en
 
 
 def markdown_table() -> str:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-from sdk.bridge.commands import COMMANDS, Intent, example_for, game_word, parse, parse_day, seat_number
+from sdk.bridge.commands import COMMANDS, Intent, example_for, game_word, help_text, parse, parse_day, seat_number
 from sdk.bridge.delivery import PLATFORM_PACE
 from sdk.bridge.media import AUDIO_FORMAT, clip_link
 from sdk.bridge.messages import IncomingMessage, OutgoingMessage
@@ -75,14 +75,41 @@ class Bridge:
         self._zones: dict[str, str | None] = {}
         self._games_meta: list[dict[str, Any]] | None = None
         self._names: dict[str, dict[str, str]] = {}
+        self._settings_read: set[str] = set()  # groups whose settings were read from the server
         self._synced: set[str] = set()  # groups whose live room was looked up since start  # group -> member -> display name (for boards)
 
     # --- public API ----------------------------------------------------------------
     def lang_of(self, group: str) -> str:
+        """The group's language: ``zh``, ``zh-Hant`` (Traditional Chinese) or ``en``."""
         return self.group_lang.get(group, self.lang)
 
     def set_lang(self, group: str, lang: str) -> None:
+        """Speak ``lang`` in the group from now on (this bridge only; see ``save_lang``)."""
         self.group_lang[group] = lang
+
+    async def save_lang(self, group: str, lang: str) -> None:
+        """Make ``lang`` the group's setting on the server (rooms and their content follow
+        it, and every bot of the app reads it), then speak it here."""
+        zh_script = {"zh": "simplified", "zh-Hant": "traditional"}.get(lang)
+        await self.client.set_group(group, {"lang": lang[:2], **({"script": zh_script} if zh_script else {})})
+        self.set_lang(group, lang)
+
+    async def _load_group(self, group: str) -> None:
+        """Once per group: its language from the server's group settings (``lang`` and, for
+        Chinese, ``script``), unless this bridge was told one with ``set_lang``."""
+        if group in self._settings_read or group in self.group_lang:
+            return
+        self._settings_read.add(group)
+        try:
+            settings = await self.client.group(group)
+        except Exception:
+            log.warning("could not read the settings of group %s; speaking %s", group, self.lang)
+            return
+        lang = settings.get("lang")
+        if lang == "zh" and settings.get("script") == "traditional":
+            lang = "zh-Hant"
+        if lang in ("zh", "zh-Hant", "en"):
+            self.group_lang[group] = lang
 
     def state(self, group: str) -> GroupState:
         st = self.groups.get(group)
@@ -94,6 +121,7 @@ class Bridge:
         """Act on one group message. Returns the replies it queued (already on their way
         if ``run`` is going)."""
         self.remember(msg)
+        await self._load_group(msg.group)
         if self.activity is not None:
             self.activity.message(msg.group, msg.member)
         intent = parse(msg.text)
@@ -186,7 +214,7 @@ class Bridge:
         if st.live:
             return [self._reply(msg, self.templates.render(lang, "reply.busy", title=title(lang, st.game)))]
         try:
-            room = await self.client.create_room(msg.group, game, config=self._config_for(game, lang), lang=lang)
+            room = await self.client.create_room(msg.group, game, config=self._config_for(game, lang), lang=lang[:2])
         except Exception as exc:
             if getattr(exc, "code", None) != "group_busy":
                 raise
@@ -317,7 +345,7 @@ class Bridge:
         game = game_word(arg) or self.state(msg.group).game or "quiz"
         for meta in await self._games():
             if meta.get("name") == game:
-                usage = (meta.get("usage") or {}).get(lang) or (meta.get("usage") or {}).get("en", "")
+                usage = (meta.get("usage") or {}).get(lang[:2]) or (meta.get("usage") or {}).get("en", "")
                 return [self._reply(msg, self.templates.render(lang, "reply.rules", title=title(lang, game),
                                                                usage=usage))]
         return []
@@ -328,7 +356,7 @@ class Bridge:
         for c in COMMANDS:
             word = example_for(c, lang)
             lines.append(self.templates.render(lang, "reply.help_line", word=word,
-                                               help=c.help_zh if lang == "zh" else c.help_en) or "")
+                                               help=help_text(c, lang)) or "")
         return [self._reply(msg, self.templates.render(lang, "reply.help", lines="\n".join(lines)))]
 
     # --- natural replies -----------------------------------------------------------
@@ -384,8 +412,8 @@ class Bridge:
         """The operator's settings for the game; content in the group's language unless
         they chose otherwise (a Chinese group should not get English questions)."""
         config = dict(self.game_config.get(game, {}))
-        if game in ("quiz", "spy") and lang in ("zh", "en"):
-            config.setdefault("lang", lang)
+        if game in ("quiz", "spy") and lang[:2] in ("zh", "en"):
+            config.setdefault("lang", lang[:2])
         return config
 
     async def _act(self, st: GroupState, member: str, action: dict[str, Any]) -> None:
@@ -443,7 +471,7 @@ class Bridge:
                                                    "total_points", "total_days", "cards_left", "made_up")
                   if hasattr(outcome, k)}
         message = getattr(outcome, "message", {}) or {}
-        return self.templates.render(lang, key, name=msg.name, message=message.get(lang) or message.get("en", ""),
+        return self.templates.render(lang, key, name=msg.name, message=message.get(lang) or message.get(lang[:2]) or message.get("en", ""),
                                      **fields)
 
     async def _today_in(self, group: str) -> tuple[int, int, int]:

@@ -21,8 +21,16 @@ SHARED_KINDS = frozenset({"room_created", "player_joined", "late_joined", "playe
                           "room_closed", "announce"})
 
 
+def _titles_hant() -> dict[str, str]:
+    from sdk.bridge.hant import TITLES as HANT
+
+    return HANT
+
+
 def title(lang: str, game: str | None) -> str:
-    table = TITLES.get(lang, TITLES["en"])
+    if lang == "zh-Hant":
+        return _titles_hant().get(game or "", game or "")
+    table = TITLES.get(lang) or TITLES.get(lang[:2], TITLES["en"])
     return table.get(game or "", game or "")
 
 
@@ -109,7 +117,7 @@ class Renderer:
         if data.get("answer_index") is not None:
             answer = f"{LETTERS[data['answer_index']]}. {answer}"
         explanation = data.get("explanation") or ""
-        return {"answer": answer, "explanation": f"（{explanation}）" if explanation and lang == "zh"
+        return {"answer": answer, "explanation": f"（{explanation}）" if explanation and lang.startswith("zh")
                 else (f" ({explanation})" if explanation else ""), "right": line or "",
                 "number": data.get("index", 0) + 1}
 
@@ -130,12 +138,12 @@ class Renderer:
                 "seconds": self.seconds(st, "vote_seconds", data)}
 
     def _spy_vote_result(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
-        votes = "票" if lang == "zh" else ""
-        parts = [f"{self.who(lang, st, p)} {n}{votes}" for p, n in (data.get("tally") or {}).items() if n]
+        parts = [self.t.render(lang, "spy.votes", who=self.who(lang, st, p), n=n) or ""
+                 for p, n in (data.get("tally") or {}).items() if n]
         if data.get("abstained"):
-            parts.append(f"弃权 {data['abstained']}" if lang == "zh" else f"abstained {data['abstained']}")
+            parts.append(self.t.render(lang, "spy.abstained", n=data["abstained"]) or "")
         sep = self.t.get(lang, "list_sep") or ", "
-        return {"tally": sep.join(parts) or ("无人投票" if lang == "zh" else "no votes")}
+        return {"tally": sep.join(parts) or self.t.get(lang, "spy.no_votes") or ""}
 
     def _spy_pk(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
         return {"names": self.names(lang, st, data.get("players", []))}
@@ -149,15 +157,12 @@ class Renderer:
         return {"seconds": self.seconds(st, "guess_seconds", data)}
 
     def _spy_blank_guess_result(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
-        if lang == "zh":
-            verdict = "对了" if data.get("correct") else ("超时了" if data.get("timed_out") else "错了")
-        else:
-            verdict = "right" if data.get("correct") else ("too late" if data.get("timed_out") else "wrong")
-        return {"verdict": verdict}
+        outcome = "right" if data.get("correct") else ("late" if data.get("timed_out") else "wrong")
+        return {"verdict": self.t.get(lang, f"spy.verdict.{outcome}") or outcome}
 
     def _spy_finished(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
         words = data.get("words") or {}
-        sep = "：" if lang == "zh" else ": "
+        sep = "：" if lang.startswith("zh") else ": "
         roles = "\n".join(f"{self.who(lang, st, p)}{sep}{self.t.get(lang, f'spy.role.{r}') or r}"
                           for p, r in (data.get("roles") or {}).items())
         winner = data.get("winner", "")
@@ -172,7 +177,7 @@ class Renderer:
                 "seconds": self.seconds(st, "round_seconds", data)}
 
     def _song_hint(self, lang: str, st: GroupState, data: dict[str, Any]) -> dict[str, Any]:
-        value = data.get(lang) or data.get("text") or data.get("en") or data.get("zh") or ""
+        value = data.get(lang[:2]) or data.get("text") or data.get("en") or data.get("zh") or ""
         hint = self.t.render(lang, f"song.hint.{data.get('kind')}", value=value) or value
         return {"hint": hint}
 
@@ -183,7 +188,7 @@ class Renderer:
         def pick(names: Any) -> str:
             if not isinstance(names, dict):
                 return str(names or "")
-            first = names.get(lang) or names.get("en") or names.get("zh") or ""
+            first = names.get(lang[:2]) or names.get("en") or names.get("zh") or ""
             other = next((v for k, v in names.items() if v and v != first), None)
             return f"{first} ({other})" if other else first
 

@@ -48,6 +48,8 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "spy.role": "身份：{role}",
         "spy.blank_guess_open": "{who} 是白板！请在 {seconds} 秒内发送「猜 词语」猜平民的词。",
         "spy.blank_guess_result": "白板猜{verdict}。",
+        "spy.votes": "{who} {n}票", "spy.abstained": "弃权 {n}", "spy.no_votes": "无人投票",
+        "spy.verdict.right": "对了", "spy.verdict.late": "超时了", "spy.verdict.wrong": "错了",
         "spy.finished": "{winner}获胜！平民词「{civilian}」，卧底词「{spy}」。\n{roles}",
         "spy.role.civilian": "平民", "spy.role.spy": "卧底", "spy.role.blank": "白板",
         "spy.side.civilians": "平民", "spy.side.spies": "卧底", "spy.side.blank": "白板",
@@ -144,6 +146,8 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "spy.role": "Role: {role}",
         "spy.blank_guess_open": "{who} was the blank! Guess the civilians' word within {seconds}s: \"guess WORD\".",
         "spy.blank_guess_result": "The blank's guess was {verdict}.",
+        "spy.votes": "{who} {n}", "spy.abstained": "abstained {n}", "spy.no_votes": "no votes",
+        "spy.verdict.right": "right", "spy.verdict.late": "too late", "spy.verdict.wrong": "wrong",
         "spy.finished": "The {winner} win! Civilians' word \"{civilian}\", spies' word \"{spy}\".\n{roles}",
         "spy.role.civilian": "civilian", "spy.role.spy": "spy", "spy.role.blank": "blank",
         "spy.side.civilians": "civilians", "spy.side.spies": "spies", "spy.side.blank": "blank",
@@ -210,7 +214,10 @@ class Templates:
         given: Mapping[str, Mapping[str, str | None]] = (
             json.loads(Path(overrides).read_text(encoding="utf-8")) if isinstance(overrides, (str, Path))
             else overrides or {})
+        from sdk.bridge.hant import TEMPLATES as HANT
+
         self._table: dict[str, dict[str, str | None]] = {lang: dict(t) for lang, t in DEFAULTS.items()}
+        self._table["zh-Hant"] = dict(HANT)
         for lang, table in given.items():
             self._table.setdefault(lang, {}).update(table)
 

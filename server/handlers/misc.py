@@ -12,7 +12,7 @@ from server.records import change_atomically
 from server.store import Store
 from server.validate import Field, Id, Int, Map, Schema, Text, check_free_form
 
-GROUP_SETTINGS = {"timezone": str, "lang": str, "checkin": dict, "name": str, "recent": dict}
+GROUP_SETTINGS = {"timezone": str, "lang": str, "script": str, "checkin": dict, "name": str, "recent": dict}
 MAX_RECENT_WINDOW = 1000
 
 
@@ -60,6 +60,8 @@ def check_group_settings(settings: dict[str, Any]) -> dict[str, Any]:
                                 field="recent")
     if "lang" in settings and settings["lang"] not in ("zh", "en"):
         raise ProtocolError("invalid_payload", "'lang' must be 'zh' or 'en'", field="lang")
+    if "script" in settings and settings["script"] not in ("simplified", "traditional"):
+        raise ProtocolError("invalid_payload", "'script' must be 'simplified' or 'traditional'", field="script")
     if "checkin" in settings:
         from games.base import ConfigError
         from games.checkin import CheckinConfig

@@ -22,6 +22,7 @@ from games.checkin import (
     result_key,
     streaks,
 )
+from games.text import to_traditional
 
 SH = "Asia/Shanghai"
 DEFAULT = CheckinConfig()
@@ -216,7 +217,8 @@ def test_success_message_names_streak_and_points() -> None:
     outcome = run_days(consecutive("2026-11-18", 3))
     assert outcome.message_zh == "签到成功！连续 3 天，获得 14 分"
     assert outcome.message_en == "Checked in! 3-day streak, +14 points"
-    assert outcome.message == {"zh": outcome.message_zh, "en": outcome.message_en}
+    assert outcome.message == {"zh": outcome.message_zh, "zh-Hant": to_traditional(outcome.message_zh),
+                               "en": outcome.message_en}
 
 
 def test_check_in_does_not_mutate_the_given_record() -> None:
