@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import sys
 from typing import Any, AsyncIterator, Callable
 
 import uvicorn
@@ -13,7 +14,8 @@ import uvicorn
 from server.app import create_app
 from server.clock import Clock
 from server.config import Settings
-from server.store import Store
+from server.store import Store, is_redis_url, sqlite_path
+from server.store.filelock import StoreInUse, hold_serving_lock
 
 
 class OneLineForBadInput(logging.Filter):
@@ -70,6 +72,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def serve(settings: Settings, log_level: str = "info") -> int:
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    lock = None
+    if not is_redis_url(settings.store):
+        try:  # the embedded store is one process: refuse a second on the same file
+            lock = hold_serving_lock(sqlite_path(settings.store))
+        except StoreInUse as exc:
+            print(f"campfire: {exc}", file=sys.stderr, flush=True)
+            return 1
     server = uvicorn.Server(_uvicorn_config(create_app(settings), settings, log_level))
     try:
         sock = listening_socket(settings.host, settings.port)
@@ -77,7 +86,11 @@ def serve(settings: Settings, log_level: str = "info") -> int:
         print(f"campfire: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", flush=True)
         return 1
     print(startup_line(settings, sock.getsockname()[1]), flush=True)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        if lock is not None:
+            lock.close()
     return 0
 
 
