@@ -58,8 +58,8 @@ class MoveRefused(CampfireError):
 
 
 class ServerError(CampfireError):
-    """internal, conflict: the server failed or the record kept changing; nothing was saved
-    by a ``conflict``, and the request may be retried."""
+    """internal, conflict, unavailable: the server failed, the record kept changing, or the
+    store or the room's node was unreachable just now; the request may be retried."""
 
 
 class ConnectionLost(CampfireError):
@@ -80,7 +80,7 @@ _FAMILIES: dict[type[CampfireError], tuple[str, ...]] = {
     NotFound: ("unknown_room", "unknown_game", "not_in_room", "not_watching"),
     RoomStateError: ("group_busy", "room_full", "not_enough_players", "already_joined", "wrong_status",
                      "no_content"),
-    ServerError: ("internal", "conflict"),
+    ServerError: ("internal", "conflict", "unavailable"),
     ConnectionLost: ("connection_lost",),
     RequestTimeout: ("timeout",),
 }

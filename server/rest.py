@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from server import access
 from server.protocol import ProtocolError, dumps_json, loads_json
+from server.store import store_unreachable
 
 if TYPE_CHECKING:
     from server.auth import Principal
@@ -23,6 +24,7 @@ STATUS: dict[str, int] = {
     "invalid_config": 400, "invalid_day": 400, "wrong_status": 409, "group_busy": 409,
     "conflict": 409,
     "rate_limited": 429, "frame_too_large": 413, "internal": 500,
+    "unavailable": 503,
 }
 
 
@@ -80,6 +82,10 @@ def endpoint(fn: Endpoint) -> Callable[[Request], Awaitable[Response]]:
             result = await fn(request, who)
         except ProtocolError as err:
             return error_response(err)
+        except Exception as exc:
+            if not store_unreachable(exc):
+                raise
+            return error_response(ProtocolError("unavailable", "the store is unreachable just now; retry"))
         return result if isinstance(result, Response) else SafeJSONResponse(result)
 
     return wrapper

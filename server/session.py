@@ -30,6 +30,7 @@ from server.protocol import (
     peek_id,
     reply,
 )
+from server.store import store_unreachable
 from server.validate import Field, Schema
 
 if TYPE_CHECKING:
@@ -258,7 +259,11 @@ class Session:
                 if err.fatal:
                     self._close_soon(close_code(err.code), err.code)
                     return
-            except Exception:
+            except Exception as exc:
+                if store_unreachable(exc):  # nothing was committed: retry later (docs/PROTOCOL.md)
+                    log.warning("store unreachable: %s", exc)
+                    self.send(error(rid, ProtocolError("unavailable", "the store is unreachable just now; retry")))
+                    continue
                 log.exception("handler failed")
                 self.send(error(rid, ProtocolError("internal", "the server failed on this frame")))
 

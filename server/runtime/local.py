@@ -25,7 +25,7 @@ from server.runtime.frames import EventFrame
 from server.runtime.room import RECENT_EVENTS, Room
 from server.runtime.watch import Watcher, WatchTable
 from server.scoring.records import game_record
-from server.store import Fenced, RoomRecord, Store, StoredEvent
+from server.store import Fenced, RoomRecord, Store, StoredEvent, store_unreachable
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -267,10 +267,16 @@ class LocalRooms:
             log.warning("room %s moved to another node (epoch %d is stale); standing down", room.id, room.epoch)
             self._lose(room, fenced=True)
             raise NotHere(room.id) from None
-        except Exception:
+        except Exception as exc:
             # The in-memory room is ahead of the store: throw it away and reload what is durable.
-            log.exception("commit failed for room %s; reloading it from the store", room.id)
+            # Its watchers stay (they belong to the WatchTable), and the runtime reloads it.
+            unreachable = store_unreachable(exc)
+            log.log(logging.WARNING if unreachable else logging.ERROR, "commit failed for room %s; reloading it "
+                    "from the store", room.id, exc_info=not unreachable)
             self._lose(room, fenced=False)
+            if unreachable:
+                raise ProtocolError("unavailable", "the store is unreachable just now; nothing was applied, "
+                                    "retry") from None
             raise ProtocolError("internal", "the room could not be saved; please retry") from None
         room.recent.extend(stored)
         self.watchers.publish(room.id, stored)

@@ -18,8 +18,23 @@ from server.store.base import (
 __all__ = [
     "Act", "AppRecord", "BoardEntry", "BoardOp", "Conflict", "Fenced", "GroupBusy", "KeyRecord", "Membership",
     "ResultRecord", "RoomRecord", "Store", "StoredEvent", "is_redis_url", "open_store",
-    "sqlite_path",
+    "sqlite_path", "store_unreachable",
 ]
+
+
+def store_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the store could not be reached or written just now: Redis down,
+    restarting or too slow (its client's timeouts), or the SQLite file locked, busy or full.
+    Nothing was committed; the request gets ``unavailable`` and may be retried."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        message = str(exc).lower()
+        return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(exc, (RedisConnectionError, RedisTimeoutError))
 
 
 def is_redis_url(url: str) -> bool:

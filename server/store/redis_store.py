@@ -74,6 +74,17 @@ from server.store.base import (
 )
 
 ORDER_WIDTH = 15
+
+# While Redis is unreachable a request must fail fast with `unavailable`, not hang: a command
+# is retried RETRIES times (backoff up to RETRY_CAP s) on a dropped connection, a connect gives
+# up after CONNECT_TIMEOUT s and a reply after SOCKET_TIMEOUT s (above the relay's longest
+# XREAD BLOCK, 1 s). Worst case, a request learns Redis is gone in about (RETRIES + 1) x
+# SOCKET_TIMEOUT; a stopped Redis (connection refused) in well under a second. The runtime
+# reloads what it could not commit once Redis is back (docs/operators.md, "When Redis goes away").
+RETRIES = 2
+RETRY_CAP = 0.1
+CONNECT_TIMEOUT = 1.0
+SOCKET_TIMEOUT = 2.5
 LIVE = ("lobby", "playing")
 
 _LUA_COMMON = r"""
@@ -367,12 +378,12 @@ class RedisStore(Store):
         self.r: aioredis.Redis | None = None
 
     async def open(self) -> None:
-        # Retries ride out a Redis restart: a dropped connection is re-opened with backoff.
+        # A few quick retries ride out a dropped connection; a longer outage fails fast (RETRIES).
         self.r = aioredis.from_url(
             self.url, decode_responses=False,
-            retry=Retry(ExponentialBackoff(cap=0.5, base=0.02), 20),
+            retry=Retry(ExponentialBackoff(cap=RETRY_CAP, base=0.02), RETRIES),
             retry_on_error=[RedisConnectionError, RedisTimeoutError],
-            socket_connect_timeout=2.0,
+            socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT,
         )
         self._apply = self.r.register_script(APPLY_LUA)
         self._entries = self.r.register_script(ENTRIES_LUA)
