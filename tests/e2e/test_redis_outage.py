@@ -47,7 +47,7 @@ async def outage_server(own_redis: RedisServer, tmp_path: Path, clock: ManualClo
     finally:
         try:
             await asyncio.wait_for(asyncio.shield(srv.stop()), 30)
-        except asyncio.TimeoutError:  # a hung shutdown fails here, naming what it waits for
+        except TimeoutError:  # a hung shutdown fails here, naming what it waits for
             for task in asyncio.all_tasks():
                 task.print_stack(limit=6)
             raise
