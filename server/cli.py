@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "server.cli_packs",
     "server.cli_play",
     "server.cli_ops",
+    "server.cli_rooms",
 ]
 
 

@@ -38,6 +38,7 @@ class Settings:
     snapshot_every: int = 50  # persist a full snapshot every N inputs (inputs in between)
     one_game_per_group: bool = True
     create_key_ttl: float = 86_400.0  # how long a room.create idempotency key returns its room (s)
+    lobby_ttl: float = 1800.0  # a lobby not started this long after its creation closes (s); 0: never
     default_timezone: str = "Asia/Shanghai"
     default_lang: str = "zh"
     # Nodes sharing a Redis store (docs/operators.md "Running several nodes").
@@ -76,6 +77,8 @@ class Settings:
                 raise ConfigFileError(f"'{name}' must be positive")
         if self.frames_per_second <= 0:
             raise ConfigFileError("'frames_per_second' must be positive")
+        if self.lobby_ttl < 0:
+            raise ConfigFileError("'lobby_ttl' must be 0 (never) or positive")
         if not (0 <= self.port < 65536):
             raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
 

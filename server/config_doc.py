@@ -32,6 +32,8 @@ HELP: dict[str, str] = {
     "snapshot_every": "Persist a full room snapshot every N inputs (inputs in between are logged).",
     "one_game_per_group": "Refuse a second live room in a group (`group_busy`), atomically on the store.",
     "create_key_ttl": "Seconds a `room.create` idempotency `key` keeps returning the room it made.",
+    "lobby_ttl": "Seconds after its creation a lobby nobody started closes (`room_closed`, reason `expired`), "
+                 "freeing its group; 0 keeps lobbies open forever.",
     "default_timezone": "Time zone for days, weeks and check-ins of groups that set none.",
     "default_lang": "Language of texts for groups that set none (`zh` or `en`).",
     "lease_seconds": "Redis only: how long a node's lease on a room lasts without renewal (renewed every third of it); "

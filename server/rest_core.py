@@ -35,7 +35,9 @@ async def get_games(request: Request, who: Principal) -> Any:
 async def get_rooms(request: Request, who: Principal) -> Any:
     group = request.query_params.get("group") if who.is_bot else who.group
     live = request.query_params.get("live", "false").lower() in ("1", "true", "yes")
-    return {"rooms": await services(request).rooms.list(who.app, group, live_only=live)}
+    status = request.query_params.get("status")
+    rooms = await services(request).rooms.list(who.app, group, live_only=live)
+    return {"rooms": [r for r in rooms if status is None or r["status"] == status]}
 
 
 @endpoint

@@ -118,6 +118,14 @@ def apply_close(data: RoomData) -> list[Event]:
     return [Event("room_closed", {})]
 
 
+def apply_expire(data: RoomData) -> list[Event]:
+    """A lobby nobody started in time closes (``lobby_ttl``), freeing its group."""
+    if data["status"] != "lobby":
+        raise ProtocolError("wrong_status", "only a lobby expires")
+    data["status"] = "closed"
+    return [Event("room_closed", {"reason": "expired"})]
+
+
 def _finish_events(game: Game, data: RoomData, step: Step) -> list[Event]:
     if not step.finished:
         return []

@@ -88,8 +88,8 @@ class LocalRooms:
     async def _resume(self, room: Room) -> None:
         if room.data["status"] == "finished" and room.record.status != "finished":
             await self._record_result(room)  # crashed between finishing and recording
-        elif room.data.get("state") is not None and room.data["status"] == "playing":
-            self._arm_timer(room)
+        else:
+            self._arm_timer(room)  # a game's deadline, or a lobby's expiry
 
     def drop(self, room_id: str) -> Room | None:
         """Stop owning the room here at once: no timer, no more inputs (queued ones get NotHere)."""
@@ -190,17 +190,17 @@ class LocalRooms:
                 return
             room.timer = room.timer_at = None
             now = self.clock.now()
-            state = room.data.get("state")
-            if state is None or room.data["status"] != "playing":
-                return
-            deadline = state.get("deadline")
+            deadline = self._deadline(room)
             if deadline is None:
                 return
             if now < deadline:  # woke early (clock skew): sleep again
                 self._arm_timer(room)
                 return
-            events = room_logic.apply_tick(room.game, room.data, now)
-            await self._commit(room, {"op": "tick", "now": now}, events)
+            if room.data["status"] == "lobby":
+                op, events = "expire", room_logic.apply_expire(room.data)
+            else:
+                op, events = "tick", room_logic.apply_tick(room.game, room.data, now)
+            await self._commit(room, {"op": op, "now": now}, events)
             await self._after_step(room)
 
     async def _submit(self, room: Room, room_input: dict[str, Any]) -> list[StoredEvent]:
@@ -229,6 +229,8 @@ class LocalRooms:
             return [Event("announce", room_input["data"])]
         if op == "close":
             return room_logic.apply_close(data)
+        if op == "expire":
+            return room_logic.apply_expire(data)
         raise ValueError(f"unknown room input {op!r}")
 
     def _replay(self, room: Room, room_input: dict[str, Any]) -> None:
@@ -293,7 +295,16 @@ class LocalRooms:
     async def _after_step(self, room: Room) -> None:
         if room.data["status"] == "finished" and room.record.status != "finished":
             await self._record_result(room)
-        self._arm_timer(room)
+        if room.record.status in ("finished", "closed"):
+            self._evict(room)
+        else:
+            self._arm_timer(room)
+
+    def _evict(self, room: Room) -> None:
+        """A finished or closed room leaves memory once its last step is committed (and its
+        result recorded): its snapshot, log and result stay in the store, where reads find
+        them, and a later request (a new round) loads it again. Its lease goes back too."""
+        self._lose(room, fenced=False)
 
     async def _record_result(self, room: Room) -> None:
         game = room.game
@@ -324,9 +335,19 @@ class LocalRooms:
             await self.store.remember(room.record.app, room.record.group, room.record.game, item_id,
                                       self.clock.now(), keep)
 
+    def _deadline(self, room: Room) -> float | None:
+        """When the room's timer must fire: its game's deadline while playing, its expiry while
+        a lobby (``lobby_ttl`` after it was created; 0 turns expiry off), else never."""
+        status = room.data["status"]
+        if status == "playing":
+            state = room.data.get("state")
+            return state.get("deadline") if state else None
+        if status == "lobby" and self.settings.lobby_ttl > 0:
+            return room.record.created_at + self.settings.lobby_ttl
+        return None
+
     def _arm_timer(self, room: Room) -> None:
-        state = room.data.get("state")
-        deadline = state.get("deadline") if state and room.data["status"] == "playing" else None
+        deadline = self._deadline(room)
         if room.dropped:
             deadline = None
         if deadline == room.timer_at:

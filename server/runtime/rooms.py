@@ -23,7 +23,7 @@ from server.runtime.frames import EventFrame
 from server.runtime.local import LocalRooms, NotHere
 from server.runtime.room import Room
 from server.runtime.watch import Watcher, WatchTable
-from server.store import GroupBusy, RoomRecord, Store, StoredEvent
+from server.store import GroupBusy, RoomRecord, Store, StoredEvent, store_unreachable
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -110,10 +110,26 @@ class Rooms:
             try:
                 if await self._take(record) is not None:
                     count += 1
-            except Exception:
-                log.exception("could not load room %s", record.id)
+            except Exception as exc:
                 await self.nodes.release(record.id)
+                if store_unreachable(exc):  # the store, not the room: the next sweep retries
+                    log.warning("could not load room %s: the store is unreachable", record.id)
+                    continue
+                await self._quarantine(record, exc)
         return count
+
+    async def _quarantine(self, record: RoomRecord, exc: Exception) -> None:
+        """A room that cannot be rebuilt from its snapshot and log must not stop the others:
+        it is marked ``quarantined`` (no longer live, so its group is free and no node tries it
+        again), logged, and listed by ``GET /v1/rooms?status=quarantined`` and
+        ``campfire rooms quarantined``. Its snapshot and log stay in the store for a post-mortem."""
+        log.error("room %s (app %s, group %s) cannot be restored and is quarantined: %r",
+                  record.id, record.app, record.group, exc, exc_info=exc)
+        record.status = "quarantined"
+        try:
+            await self.store.save_room(record)
+        except Exception:
+            log.exception("could not mark room %s as quarantined", record.id)
 
     async def _sweep_loop(self) -> None:
         interval = max(0.05, self.settings.lease_seconds / 3)
