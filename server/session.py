@@ -109,6 +109,11 @@ class Session:
             return
         self._enqueue(frame.binary() if self.binary else frame.text())
 
+    async def drained(self) -> None:
+        """Wait until the queued frames are written (the writer ends when the queue is empty)."""
+        while self._writer_task is not None and not self.closing:
+            await asyncio.wait({self._writer_task})
+
     def send(self, frame: dict[str, Any]) -> None:
         payload = encode_binary(frame) if self.binary else encode_text(frame)
         if self._can_write_now():

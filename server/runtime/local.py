@@ -370,7 +370,24 @@ class LocalRooms:
     # --- watching --------------------------------------------------------------------
     async def watch(self, room: Room, watcher: Watcher, after: int) -> int:
         """Replay what ``watcher`` missed after ``after``, then add it to the live watchers.
-        Under the room lock, so no event can slip between the replay and the live stream."""
+
+        A long replay goes out in pages of half a send queue, read from the store outside the
+        room's lock, each sent once the watcher has written the last (``drained``): a reader
+        that keeps up gets all of it and is never cut off as a slow consumer, and the room
+        plays on meanwhile. The last page is sent under the room lock, so no event can slip
+        between the replay and the live stream."""
+        page = max(1, self.settings.send_queue_frames // 2)
+        while room.data["seq"] - after > page:
+            if room.dropped:
+                raise NotHere(room.id)
+            events = await self.store.read_events(room.id, after, limit=page)
+            if not events:
+                break
+            for ev in events:
+                if watcher.may_see(ev.to):
+                    watcher.send_event(EventFrame(room.id, ev))
+            after = events[-1].seq
+            await watcher.drained()
         async with room.lock:
             if room.dropped:
                 raise NotHere(room.id)

@@ -361,6 +361,16 @@ class Rooms:
     async def _watch_followed(self, room_id: str, watcher: Watcher, after: int | None, now_seq: int) -> int:
         """Watch a room owned elsewhere: replay from the log, then the follower feeds it."""
         start = now_seq if after is None else after
+        page = max(1, self.settings.send_queue_frames // 2)
+        while now_seq - start > page:  # a long replay goes out in pages first (LocalRooms.watch)
+            events = await self.store.read_events(room_id, start, limit=page)
+            if not events:
+                break
+            for ev in events:
+                if watcher.may_see(ev.to):
+                    watcher.send_event(EventFrame(room_id, ev))
+            start = events[-1].seq
+            await watcher.drained()
         missed = await self.store.read_events(room_id, start)
         # From here to the end nothing awaits: no event can be delivered in between.
         delivered = self.watchers.delivered(room_id)

@@ -24,6 +24,10 @@ class Watcher(Protocol):
     def send_event(self, frame: EventFrame) -> None:
         """Queue one event frame; must not block."""
 
+    async def drained(self) -> None:
+        """Return once the frames queued so far have gone out (or the watcher is closing):
+        the back-pressure that lets a long resume go out in pages."""
+
 
 @dataclass(eq=False, slots=True)
 class RoomWatch:
