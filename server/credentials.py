@@ -16,6 +16,7 @@ moving a ManualClock.
 """
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from server.protocol import ProtocolError
@@ -52,7 +53,11 @@ class CredentialCheck:
 
     async def _due(self) -> None:
         self._timer = None
-        await self.check()
+        try:
+            await self.check()
+        except Exception:  # the store is unreachable, say: check again next period, never stop
+            logging.getLogger("campfire.credentials").warning("credential re-check failed; retrying",
+                                                              exc_info=True)
         if any(getattr(c, "principal", None) is not None for c in list(self.connections)):
             self.arm()
 
