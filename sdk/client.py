@@ -12,7 +12,7 @@ import itertools
 import json
 import logging
 import random
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 
 import msgpack
 import websockets
@@ -54,7 +54,7 @@ class Client:
 
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         key: str | None = None,
         *,
         token: str | None = None,
@@ -75,7 +75,12 @@ class Client:
         again after the delay the server advised (0: raise ``RateLimited`` at once)."""
         if not key and not token and token_provider is None:
             raise ValueError("Client needs a key (bots), or a token or token_provider (members)")
-        self.url = url
+        # Several nodes' URLs: connect to the first that answers; after a drop, the same node
+        # once, then the next ones (docs/sdk.md).
+        self.urls = [url] if isinstance(url, str) else list(url)
+        if not self.urls:
+            raise ValueError("Client needs at least one server URL")
+        self.url = self.urls[0]
         self._key, self._token = key, token
         self._token_provider = None if key else token_provider
         self.close_timeout = close_timeout
@@ -112,7 +117,7 @@ class Client:
         or ``ConnectionLost`` when ``close()`` runs meanwhile."""
         if self._closing:
             raise ConnectionLost("connection_lost", "the client is closed")
-        opening = self._opening = asyncio.ensure_future(self._open())
+        opening = self._opening = asyncio.ensure_future(self._open_any())
         try:
             await opening
         except asyncio.CancelledError:
@@ -207,6 +212,8 @@ class Client:
             if self.max_attempts is not None and attempt >= self.max_attempts:
                 raise ConnectionLost("connection_lost", f"gave up after {attempt} attempts")
             await self._sleep(min(high, low * 2 ** attempt) * random.uniform(0.5, 1.0))
+            if attempt and len(self.urls) > 1:
+                self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
             try:
                 await self._open()
             except AuthError:
@@ -218,6 +225,18 @@ class Client:
             await self._resume()
             return
 
+    async def _open_any(self) -> None:
+        """The first connect: each URL in turn until one answers."""
+        for i, url in enumerate(self.urls):
+            self.url = url
+            try:
+                await self._open()
+                return
+            except (OSError, TimeoutError) as exc:
+                if i == len(self.urls) - 1:
+                    raise
+                log.info("cannot reach %s (%s); trying the next server", url, exc)
+
     async def _resume(self) -> None:
         """Ask each watched room for the events after the last one delivered. This task is the
         reader, so a helper reads the replies meanwhile; if the connection drops during the
@@ -225,7 +244,14 @@ class Client:
         reader = asyncio.create_task(self._read_until_closed(fail_pending=True))
         try:
             for room, seq in list(self._last_seq.items()):
-                await self.request("room.watch", {"room": room, "after": seq})
+                for tries in range(20):  # a room moving between nodes answers `unavailable` a moment
+                    try:
+                        await self.request("room.watch", {"room": room, "after": seq})
+                        break
+                    except CampfireError as exc:
+                        if exc.code != "unavailable" or tries == 19:
+                            raise
+                        await self._sleep(0.25)
         except CampfireError as exc:
             log.warning("resume failed: %s", exc)
         finally:

@@ -35,6 +35,9 @@ class Nodes(Protocol):
     async def unleased_live(self) -> set[str]:
         """The live rooms no node holds: what a sweep takes over."""
 
+    async def alive(self, node_id: str) -> bool:
+        """Whether that node is still renewing its leases."""
+
 
 def new_node_id() -> str:
     return "node_" + secrets.token_hex(5)
@@ -68,4 +71,7 @@ class SingleNode:
 
     async def unleased_live(self) -> set[str]:
         return set()
+
+    async def alive(self, node_id: str) -> bool:
+        return node_id == self.node_id
 

@@ -3,6 +3,7 @@
   P lease:ROOM   string  the owner's node id, with a PX expiry; renewed every third of it
   P room:ROOM    hash    field ``epoch``: raised by one each time the lease changes hands
   P snap:ROOM    hash    field ``e``: the epoch the last snapshot was written under
+  P node:NODE    string  "1" while the node is alive (renewed with its leases)
 
 Taking a lease is one script: SET if absent, and raise the epoch above both the room's
 and its snapshot's (Redis replication is asynchronous: if a fail-over of Redis loses the
@@ -41,6 +42,7 @@ return {e, ''}
 # ARGV: P, node, ms, then room id and the epoch held, per room. Returns the rooms lost.
 RENEW_LUA = r"""
 local P, node, ms = ARGV[1], ARGV[2], ARGV[3]
+redis.call('SET', P .. 'node:' .. node, '1', 'PX', ms)
 local lost = {}
 local i = 4
 while i <= #ARGV do
@@ -84,6 +86,7 @@ class RedisNodes:
 
     async def start(self, on_lost: LostFn) -> None:
         self._on_lost = on_lost
+        await self.db.set(f"{self.p}node:{self.node_id}", "1", px=self.lease_ms)
         self._task = asyncio.get_running_loop().create_task(self._renew_loop())
 
     async def close(self) -> None:
@@ -95,6 +98,14 @@ class RedisNodes:
                 pass
         for room_id in list(self.held):
             await self.release(room_id)
+        try:
+            await self.db.delete(f"{self.p}node:{self.node_id}")
+        except Exception:
+            pass
+
+    async def alive(self, node_id: str) -> bool:
+        """Whether the node renewed its leases within the last lease time."""
+        return bool(await self.db.exists(f"{self.p}node:{node_id}"))
 
     async def acquire(self, room_id: str) -> tuple[int | None, str | None]:
         epoch, owner = await self._acquire(
@@ -143,7 +154,7 @@ class RedisNodes:
             try:
                 lost = [r.decode() if isinstance(r, bytes) else r for r in await self._renew(
                     args=[self.p, self.node_id, self.lease_ms,
-                          *[x for room_id, epoch in held.items() for x in (room_id, epoch)]])] if held else []
+                          *[x for room_id, epoch in held.items() for x in (room_id, epoch)]])]
                 last_ok = time.monotonic()
             except asyncio.CancelledError:
                 raise

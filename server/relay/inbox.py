@@ -22,6 +22,7 @@ log = logging.getLogger("campfire.relay")
 
 Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 INBOX_TTL = 3600
+ALIVE_CHECK = 0.5  # seconds without a reply before asking whether the node is still alive
 
 
 class Moved(Exception):
@@ -68,16 +69,27 @@ class Inbox:
         except Exception:
             pass
 
-    async def call(self, node: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send ``body`` to ``node`` and return its reply. Raises Moved or RelayTimeout."""
+    async def call(self, node: str, body: dict[str, Any], timeout: float,
+                   alive: Callable[[str], Awaitable[bool]] | None = None) -> dict[str, Any]:
+        """Send ``body`` to ``node`` and return its reply. Raises Moved, or RelayTimeout after
+        ``timeout`` (sooner if ``alive(node)`` says the node has died meanwhile)."""
         rid = secrets.token_hex(8)
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
         self._pending[rid] = future
+        deadline = loop.time() + timeout
         try:
             await self._send(node, {"k": "q", "id": rid, "from": self.node_id, "b": _dumps(body)})
-            reply = await asyncio.wait_for(future, timeout)
-        except TimeoutError:
-            raise RelayTimeout(node) from None
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise RelayTimeout(node)
+                try:
+                    reply = await asyncio.wait_for(asyncio.shield(future), min(left, ALIVE_CHECK))
+                    break
+                except TimeoutError:
+                    if alive is not None and not await alive(node):
+                        raise RelayTimeout(node) from None
         finally:
             self._pending.pop(rid, None)
         if reply.get("moved"):

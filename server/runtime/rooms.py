@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("campfire.rooms")
 
-ROUTE_ATTEMPTS = 6  # a room that moves this many times during one request answers `unavailable`
 MAX_OWNER_HINTS = 50_000
 
 
@@ -214,6 +213,9 @@ class Rooms:
         owner = self._owners.get(room_id)
         if owner is None:
             raise NotHere(room_id)  # the lease changed hands while we asked: ask again
+        if not await self.nodes.alive(owner):
+            self._owners.pop(room_id, None)
+            raise NotHere(room_id)  # its owner died: the lease lapses soon, then we take it
         return owner
 
     @staticmethod
@@ -225,22 +227,29 @@ class Rooms:
                    group: str | None = None) -> dict[str, Any]:
         """Run ``op`` on the room wherever it lives. ``group``: a member's group (None for bots)."""
         args = args or {}
-        for attempt in range(ROUTE_ATTEMPTS):
+        loop = asyncio.get_running_loop()
+        # Long enough for a dead owner's lease to lapse and this node to take the room over.
+        deadline = loop.time() + self.settings.lease_seconds + self.settings.relay_timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            if attempt > 1:
+                if loop.time() > deadline:
+                    break
+                await asyncio.sleep(min(0.2, 0.01 * attempt))
             try:
                 where = await self._route(app, room_id)
                 if isinstance(where, Room):
                     self._check(where, app, group)
                     return await self.local.perform(where, op, args)
             except NotHere:
-                await asyncio.sleep(0.01 * attempt)
                 continue
             assert self.inbox is not None, "a room owned elsewhere needs a shared store"
             body = {"app": app, "room": room_id, "op": op, "args": args, "group": group}
             try:
-                reply = await self.inbox.call(where, body, self.settings.relay_timeout)
+                reply = await self.inbox.call(where, body, self.settings.relay_timeout, self.nodes.alive)
             except Moved:
                 self._owners.pop(room_id, None)
-                await asyncio.sleep(0.02 * attempt)
                 continue
             except RelayTimeout:
                 self._owners.pop(room_id, None)
@@ -342,7 +351,13 @@ class Rooms:
                     group: str | None = None) -> dict[str, Any]:
         """Follow the room from ``after`` (None: from now): {"room": …, "seq": last seq}.
         Events it missed are sent before this returns; live ones follow in order."""
-        for attempt in range(ROUTE_ATTEMPTS):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.lease_seconds + self.settings.relay_timeout
+        for attempt in range(1000):
+            if attempt:
+                if loop.time() > deadline:
+                    break
+                await asyncio.sleep(min(0.2, 0.01 * attempt))
             try:
                 where = await self._route(app, room_id)
                 if isinstance(where, Room):
@@ -350,7 +365,6 @@ class Rooms:
                     last = await self.local.watch(where, watcher, where.data["seq"] if after is None else after)
                     return {"room": where.describe(), "seq": last}
             except NotHere:
-                await asyncio.sleep(0.01 * attempt)
                 continue
             described = await self.describe(app, room_id, group)
             if room_id in self.local.rooms:

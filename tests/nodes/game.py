@@ -47,11 +47,13 @@ class Outcome:
 
 
 async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, members: int = 3,
-               seed: int = 0, timeout: float = 60.0) -> Outcome:
+               seed: int = 0, timeout: float = 60.0, bot_node: int = 0) -> Outcome:
+    """``bot_node``: which live node the bot (and so the room's first owner) is on."""
     rng = random.Random(seed)
     urls = [n.url for n in cluster.nodes]
     alive = [n.index for n in cluster.nodes if n.alive]
-    bot = Agent("bot", urls, alive[0], key=cluster.key)
+    b = bot_node % len(alive)
+    bot = Agent("bot", urls, alive[b], key=cluster.key)
     await bot.connect()
     created = await bot.request("room.create", {"group": group, "game": "quiz", "config": QUIZ})
     assert created["type"] == "ok", created
@@ -62,14 +64,14 @@ async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, member
     for i in range(members):
         player = f"m{i + 1}"
         token = (await bot.request("token.mint", {"group": group, "player": player}))["data"]["token"]
-        agent = Agent(player, urls, alive[(i + 1) % len(alive)], token=token)
+        agent = Agent(player, urls, alive[(b + i + 1) % len(alive)], token=token)
         await agent.connect()
         joined = await agent.request("room.join", {"room": room})
         assert joined["type"] == "ok", joined
         since[player] = joined["data"]["room"]["seq"]
         agents[player] = agent
     first = {name: agent.at for name, agent in agents.items()}
-    acked: list[tuple[str, int]] = []
+    acked: list[tuple[str, int]] = []  # (member, seq of the last event of the acknowledged answer)
     sent = [0]
     kill_now = asyncio.Event()
     started = time.monotonic()
@@ -109,7 +111,7 @@ async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, member
                 kill_now.set()
             reply = await keep_going(agent, "room.act", {"room": room, "action": {"answer": rng.randrange(4)}})
             if reply["type"] == "ok":
-                acked.append((agent.name, index))
+                acked.append((agent.name, reply["data"]["seq"]))
 
     async def killer() -> None:
         if kill is None:
@@ -177,6 +179,9 @@ async def _bot_sees_game_over(bot: Agent, room: str, cluster: Cluster, timeout: 
 
 async def _check(cluster: Cluster, out: Outcome, agents: dict[str, Agent], since: dict[str, int],
                  acked: list[tuple[str, int]], over: bool, timeout: float) -> None:
+    """An acknowledged answer is in the log if the events of one input end at the acknowledged
+    seq and begin with that member's ``answer_received`` (an answer applies to whichever
+    question is open when it arrives, which after a retry may be the next one)."""
     store = cluster.store
     assert store is not None
     room = out.room
@@ -197,11 +202,14 @@ async def _check(cluster: Cluster, out: Outcome, agents: dict[str, Agent], since
         out.problems.append("the log's seqs are not 1..n")
     # Acknowledged inputs are in the log.
     out.acked = len(acked)
-    for player, index in acked:
-        if not any(e["kind"] == "answer_received" and e["to"] == [player] and e["data"]["index"] == index
-                   for e in log):
+    by_seq = {e["seq"]: e for e in log}
+    for player, seq in acked:
+        s = seq
+        while s in by_seq and by_seq[s]["kind"] != "answer_received":
+            s -= 1
+        if s not in by_seq or by_seq[s]["to"] != [player]:
             out.lost += 1
-            out.problems.append(f"acknowledged answer of {player} to question {index} is not in the log")
+            out.problems.append(f"acknowledged answer of {player} (seq {seq}) is not in the log")
     # Exactly one result, applied once.
     overs = [e for e in log if e["kind"] == "game_over"]
     keys = [k.decode() for k in await cluster.db.hkeys(f"cf:res:{cluster.app}") if k.decode().startswith(f"room:{room}:")]
