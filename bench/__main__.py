@@ -1,4 +1,4 @@
-"""``python -m bench all|fanout|inbound|connections|boards|resume|profile|setup [--quick] ...``
+"""``python -m bench all|fanout|inbound|connections|boards|resume|nodes|profile|setup [--quick] ...``
 
 Runs each part against Campfire, the bare-broadcast ceiling and the two peers, interleaving
 the servers in every repeat (A B C D, A B C D, ...) so slow drift on a shared machine hits them
@@ -18,7 +18,7 @@ from bench import harness
 from bench.report import connections_table, fanout_table, inbound_table, resume_table
 
 SERVERS = ("ceiling", "socketio", "colyseus", "campfire")
-PARTS = ("fanout", "inbound", "connections", "boards", "resume")
+PARTS = ("fanout", "inbound", "connections", "boards", "resume", "nodes")
 RESULTS = harness.BENCH / "results"
 
 
@@ -136,8 +136,14 @@ def part_boards(args: argparse.Namespace, prof: dict[str, Any], log: Any) -> dic
     return boards.run(args)
 
 
+def part_nodes(args: argparse.Namespace, prof: dict[str, Any], log: Any) -> dict[str, Any]:
+    from bench import nodes
+
+    return nodes.run(args, log)
+
+
 PART_FUNCS = {"fanout": part_fanout, "inbound": part_inbound, "connections": part_connections,
-              "boards": part_boards, "resume": part_resume}
+              "boards": part_boards, "resume": part_resume, "nodes": part_nodes}
 TABLES = {"fanout": fanout_table, "inbound": inbound_table, "connections": connections_table,
           "resume": resume_table}
 

@@ -282,8 +282,14 @@ class Campfire(Target):
         self.room = await self.create_room(self.group, {"questions": 50, "seconds": 300, "reveal_seconds": 0})
         self.tokens = await self.mint(self.group, members)
 
+    def _member_port(self) -> int:
+        """Members go round the nodes when the server is several (``info["ports"]``, bench/nodes.py)."""
+        ports = self.info.get("ports") or [self.port]
+        self._members = getattr(self, "_members", 0) + 1
+        return int(ports[(self._members - 1) % len(ports)])
+
     async def hello_member(self, token: str, on_event: OnEvent | None) -> WSClient:
-        ws = await _msgpack_conn(self.port, "/ws", on_event)
+        ws = await _msgpack_conn(self._member_port(), "/ws", on_event)
         reply = await asyncio.wait_for(request(ws, "hello", {"protocol": [1], "token": token}, 1), 30)
         if reply["type"] != "welcome":
             raise RuntimeError(f"member hello refused: {reply}")

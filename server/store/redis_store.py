@@ -53,6 +53,7 @@ import json
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.connection import BlockingConnectionPool
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -85,6 +86,8 @@ RETRIES = 2
 RETRY_CAP = 0.1
 CONNECT_TIMEOUT = 1.0
 SOCKET_TIMEOUT = 2.5
+POOL_SIZE = 256  # Redis connections per process (blocking stream reads hold one each)
+POOL_WAIT = 2.0  # seconds a command may wait for a free connection before failing
 LIVE = ("lobby", "playing")
 
 _LUA_COMMON = r"""
@@ -379,12 +382,16 @@ class RedisStore(Store):
 
     async def open(self) -> None:
         # A few quick retries ride out a dropped connection; a longer outage fails fast (RETRIES).
-        self.r = aioredis.from_url(
+        # Many concurrent requests share the pool: past its size a command waits for a free
+        # connection (redis-py 8 would refuse the 101st at once).
+        pool = BlockingConnectionPool.from_url(
             self.url, decode_responses=False,
             retry=Retry(ExponentialBackoff(cap=RETRY_CAP, base=0.02), RETRIES),
             retry_on_error=[RedisConnectionError, RedisTimeoutError],
             socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT,
+            max_connections=POOL_SIZE, timeout=POOL_WAIT,
         )
+        self.r = aioredis.Redis.from_pool(pool)
         self._apply = self.r.register_script(APPLY_LUA)
         self._entries = self.r.register_script(ENTRIES_LUA)
         self._step = self.r.register_script(STEP_LUA)
