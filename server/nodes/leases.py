@@ -132,15 +132,17 @@ class RedisNodes:
         self.held.pop(room_id, None)
 
     async def unleased_live(self) -> set[str]:
-        """The live rooms (``P live``) no node holds a lease on."""
+        """The live rooms (``P live``) no node holds a lease on and that have a snapshot to load
+        (a room being created is listed as live a moment before its creator's first commit)."""
         room_ids = [r.decode() if isinstance(r, bytes) else r for r in await self.db.zrange(f"{self.p}live", 0, -1)]
         if not room_ids:
             return set()
         async with self.db.pipeline(transaction=False) as pipe:
             for room_id in room_ids:
                 pipe.exists(f"{self.p}lease:{room_id}")
+                pipe.exists(f"{self.p}snap:{room_id}")
             found = await pipe.execute()
-        return {r for r, n in zip(room_ids, found) if not n}
+        return {r for i, r in enumerate(room_ids) if not found[2 * i] and found[2 * i + 1]}
 
     async def _renew_loop(self) -> None:
         """Renew every lease a third of the way into its life. If renewing fails for longer
