@@ -36,6 +36,7 @@ test: install-test
 	PYTHON=$(VENV)/bin/python scripts/check.sh
 	$(VENV)/bin/python -m pytest --cov --cov-report=term:skip-covered --timeout=300
 	PYTHON=$(VENV)/bin/python scripts/coverage-floor.sh
+	scripts/example-tests.sh
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) .venv-examples data .pytest_cache

@@ -10,6 +10,7 @@ Gateway Intents), or the bot cannot read answers.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
 import sys
@@ -20,17 +21,19 @@ import discord
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the SDK, when run from a checkout
 
 from sdk import Client  # noqa: E402
-from sdk.bridge import Bridge, IncomingMessage, OutgoingMessage  # noqa: E402
+from sdk.bridge import Bridge, IncomingMessage, OutgoingMessage, fetch_media  # noqa: E402
 
 _MENTION = re.compile(r"<@!?(\d+)>")
 
 
 class CampfireBot(discord.Client):
-    def __init__(self, campfire: Client, *, lang: str = "zh", rate: float = 1.0, burst: int = 2) -> None:
+    def __init__(self, campfire: Client, *, lang: str = "zh", rate: float | None = None, burst: int | None = None,
+                 media_base: str | None = None) -> None:
         intents = discord.Intents.default()
         intents.message_content = True
         super().__init__(intents=intents)
-        self.bridge = Bridge(campfire, lang=lang, rate=rate, burst=burst)
+        # The pace defaults to a channel's message bucket (5 per 5 s); clips come as MP3.
+        self.bridge = Bridge(campfire, lang=lang, platform="discord", rate=rate, burst=burst, media_base=media_base)
         self._relay: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -55,14 +58,21 @@ class CampfireBot(discord.Client):
         if out.private and out.member:
             dm = await self.create_dm(discord.Object(id=int(out.member)))
             await dm.send(out.text)
-        else:
-            await self.get_partial_messageable(int(out.group)).send(out.text)
+            return
+        channel = self.get_partial_messageable(int(out.group))
+        if out.attachment:
+            # A song clip: Discord takes no links as attachments, so upload the bytes (MP3 plays inline).
+            data = await fetch_media(out.attachment)
+            await channel.send(out.text, file=discord.File(io.BytesIO(data), f"clip.{out.attachment_type or 'mp3'}"))
+            return
+        await channel.send(out.text)
 
 
 async def main() -> None:
     async with Client(os.environ.get("CAMPFIRE_URL", "ws://127.0.0.1:8765/ws"), os.environ["CAMPFIRE_KEY"]) as campfire:
-        bot = CampfireBot(campfire, lang=os.environ.get("CAMPFIRE_LANG", "en"),
-                          rate=float(os.environ.get("CAMPFIRE_RATE", "1.0")))
+        rate = os.environ.get("CAMPFIRE_RATE")
+        bot = CampfireBot(campfire, lang=os.environ.get("CAMPFIRE_LANG", "en"), rate=float(rate) if rate else None,
+                          media_base=os.environ.get("CAMPFIRE_HTTP"))
         async with bot:
             await bot.start(os.environ["DISCORD_TOKEN"])
 

@@ -99,3 +99,22 @@ async def start_spy_with_four(say: Say, outbox: Outbox, fourth_seat: str = "4号
     await say("111", "开始")
     await outbox.until(lambda sent: len([s for s in sent if s.private]) == 4)
     return {s.chat: s.text for s in outbox.sent if s.private}
+
+
+class FakeTime:
+    """The pacer's clock: sleeping moves it forward at once, so tests never wait."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+        self.gate: asyncio.Event | None = None  # when set up, sleeping waits for it (to let a queue build)
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if self.gate is not None:
+            await self.gate.wait()
+        self.now += seconds
+        await asyncio.sleep(0)

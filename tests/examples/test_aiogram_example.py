@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("aiogram")
-
 from aiogram import Bot  # noqa: E402
 from aiogram.client.session.base import BaseSession  # noqa: E402
-from aiogram.methods import SendMessage, TelegramMethod  # noqa: E402
+from aiogram.methods import GetMe, SendMessage, SetMyCommands, TelegramMethod  # noqa: E402
 from aiogram.types import Chat, Message, Update, User  # noqa: E402
 from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 
@@ -42,6 +39,7 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.outbox = outbox
         self.ids = itertools.count(1)
+        self.menus: dict[str | None, list[tuple[str, str]]] = {}
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         if isinstance(method, SendMessage):
@@ -50,6 +48,11 @@ class RecordingSession(BaseSession):
             return Message(message_id=next(self.ids), date=datetime.now(UTC),
                            chat=Chat(id=int(method.chat_id), type="private" if private else "supergroup"),
                            text=method.text)
+        if isinstance(method, GetMe):  # aiogram's Command filter checks "/quiz@name" names this bot
+            return User(id=42, is_bot=True, first_name="Campfire", username="campfire_bot")
+        if isinstance(method, SetMyCommands):
+            self.menus[method.language_code] = [(c.command, c.description) for c in method.commands]
+            return True
         raise AssertionError(f"unexpected Telegram call {type(method).__name__}")
 
     async def close(self) -> None:
@@ -96,6 +99,24 @@ async def test_a_whole_quiz_and_a_checkin_in_a_telegram_group_through_aiogram(te
     assert "Alice" in final.text and "Bob" in final.text
     await say("111", "/checkin")
     assert (await outbox.expect("Alice：签到成功")).chat == str(GROUP_ID)
+
+
+async def test_the_command_menu_is_set_in_english_and_chinese() -> None:
+    example = _load_example()
+    session = RecordingSession(Outbox())
+    await example.set_commands(Bot("42:TEST", session=session))
+    assert set(session.menus) == {None, "zh"}
+    english, chinese = dict(session.menus[None]), dict(session.menus["zh"])
+    assert set(english) == set(chinese) >= {"quiz", "spy", "song", "checkin", "board", "help"}
+    assert english["quiz"] == "open a quiz" and chinese["quiz"] == "开一局答题"
+
+
+async def test_a_command_for_another_bot_in_the_group_is_left_to_it(telegram, clock) -> None:
+    say, outbox = telegram
+    await say("111", "/checkin@some_other_bot")
+    await say("111", "/checkin@campfire_bot")
+    reply = await outbox.expect("签到成功")
+    assert [s for s in outbox.sent if "签到" in s.text] == [reply]
 
 
 async def test_spy_words_are_sent_to_each_members_private_chat(telegram, clock) -> None:

@@ -9,11 +9,8 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-pytest.importorskip("discord")
-
 import discord  # noqa: E402
+import pytest
 from discord.http import Route  # noqa: E402
 from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
 

@@ -5,16 +5,12 @@ through NoneBot's own event handling, against a real Campfire server.
 NoneBot for every test in the session, not just these.)"""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import time
 from pathlib import Path
 from typing import Any, AsyncIterator
-
-import pytest
-
-pytest.importorskip("nonebot")
-pytest.importorskip("nonebot.adapters.onebot.v11")
 
 import nonebot  # noqa: E402
 from example_helpers import Outbox, Sent, play_quiz, start_spy_with_four  # noqa: E402
@@ -54,8 +50,14 @@ def _setup_nonebot_once() -> None:
         nonebot.load_plugin(PLUGIN)
 
 
+def plugin_state() -> dict[str, Any]:
+    plugin = nonebot.get_plugin("campfire_plugin")
+    assert plugin is not None
+    return plugin.module._running  # type: ignore[no-any-return]
+
+
 @contextlib.asynccontextmanager
-async def onebot(url: str, key: str) -> AsyncIterator[tuple[Bot, Outbox]]:
+async def onebot(url: str, key: str, wait_ready: bool = True) -> AsyncIterator[tuple[Bot, Outbox]]:
     _setup_nonebot_once()
     driver = nonebot.get_driver()
     for name, value in (("campfire_url", url), ("campfire_key", key), ("campfire_rate", 1000.0),
@@ -65,7 +67,9 @@ async def onebot(url: str, key: str) -> AsyncIterator[tuple[Bot, Outbox]]:
     outbox = Outbox()
     RecordingAdapter.outbox = outbox
     bot = Bot(adapter, "10000")
-    await driver._lifespan.startup()
+    await driver._lifespan.startup()  # returns at once: the plugin connects in the background
+    if wait_ready:
+        await asyncio.wait_for(plugin_state()["ready"].wait(), 10)
     driver._bot_connect(bot)
     try:
         yield bot, outbox
@@ -119,10 +123,28 @@ async def test_a_member_invited_into_the_group_is_reported_with_their_inviter(se
             time=int(time.time()), self_id=10000, post_type="notice", notice_type="group_increase",
             sub_type="invite", group_id=GROUP, operator_id=111, user_id=555))
         await handle_event(bot, group_message("555", "大家好"))
-        plugin = nonebot.get_plugin("campfire_plugin")
-        assert plugin is not None
-        reporter = plugin.module._running["reporter"]
+        reporter = plugin_state()["reporter"]
         assert await reporter.flush() == 1
         (app,) = await store.list_apps()
         members = await store.group_members(app.id, str(GROUP))
         assert members["555"]["invited_by"] == "111"
+
+
+async def test_only_an_admin_or_the_member_who_opened_the_game_can_end_it(server, clock, app_key) -> None:
+    async with onebot(server.url, app_key) as (bot, outbox):
+        async def say(member: str, text: str) -> None:
+            await handle_event(bot, group_message(member, text))
+
+        await say("111", "答题")
+        await outbox.expect("答题开房啦")
+        await say("222", "结束游戏")
+        await outbox.expect("只有群管理员或开局的人可以结束游戏")
+        await say("111", "结束游戏")
+        await outbox.expect("本局已关闭")
+
+
+async def test_the_bot_starts_while_campfire_is_down_and_says_so_in_chat(app_key) -> None:
+    async with onebot("ws://127.0.0.1:9/ws", app_key, wait_ready=False) as (bot, outbox):
+        await handle_event(bot, group_message("111", "签到"))
+        await outbox.expect("Campfire 暂时连不上")
+        assert not plugin_state()["ready"].is_set()
