@@ -29,10 +29,13 @@ COMMAND_MODULES: list[str] = [
 
 
 def version() -> str:
-    try:
-        return importlib.metadata.version("campfire")
-    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown"
+    # The distribution is campfire-games; environments installed before the rename hold "campfire".
+    for name in ("campfire-games", "campfire"):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "unknown"  # run from a checkout that was never installed
 
 
 def build_parser() -> argparse.ArgumentParser:
