@@ -86,7 +86,8 @@ meta = GameMeta(
     remember_recent=50,
 )
 
-_ITEM_FIELDS = frozenset({"id", "title", "artist", "aliases", "clip", "lyrics", "category", "difficulty"})
+_ITEM_FIELDS = frozenset({"id", "title", "artist", "aliases", "clip", "lyrics", "category", "difficulty",
+                          "public_domain"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -179,6 +180,10 @@ def validate_item(item: Mapping[str, Any]) -> list[tuple[str, str]]:
     difficulty = item.get("difficulty")
     if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
         problems.append(("difficulty", "must be 1, 2 or 3"))
+    basis = item.get("public_domain")
+    if basis is not None and (not isinstance(basis, str) or not basis.strip()):
+        problems.append(("public_domain", "must say why the melody is public domain (\"traditional\" or "
+                                          "\"composer died 1827\")"))
     return problems
 
 

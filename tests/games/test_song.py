@@ -578,3 +578,13 @@ def test_state_survives_msgpack_and_json_round_trips() -> None:
     a = song.act(copy.deepcopy(state), "ann", {"answer": current(state)["title"]["zh"]}, T0 + 12)
     b = song.act(restored, "ann", {"answer": current(state)["title"]["zh"]}, T0 + 12)
     assert isinstance(a, Step) and isinstance(b, Step) and a.events == b.events
+
+
+def test_every_built_in_song_says_why_it_is_public_domain() -> None:
+    import re
+
+    for it in builtin_items("song"):
+        basis = it["public_domain"]
+        m = re.fullmatch(r"composer died (?:c\. )?(\d{4})", basis)
+        assert basis == "traditional" or (m and int(m[1]) <= 1955), (it["id"], basis)
+        assert (basis == "traditional") == song.is_traditional(it["artist"]), it["id"]
