@@ -580,7 +580,39 @@ class Client:
         e = (await self.request("activity.member", {"group": group, "member": member}))["entry"]
         return BoardEntry(e["member"], e["score"], e["rank"]) if e else None
 
-    async def health(self, group: str) -> dict[str, Any]:
-        """The group's health figures (docs/operators.md): active members, trend, cooling flag,
-        members at risk, likely key members."""
-        return await self.request("health.group", {"group": group})
+    async def health(self, group: str, at: float | str | None = None) -> dict[str, Any]:
+        """The group's health figures (docs/operators.md): state (new, active, cooling, dormant),
+        participation, concentration, members at risk, key members, co-play, cohorts, heat map.
+        ``at`` reads them as of a past time (epoch seconds, or ISO; no offset = the group's zone).
+        An unknown group raises ``NotFound`` (code ``unknown_group``)."""
+        data: dict[str, Any] = {"group": group}
+        if at is not None:
+            data["at"] = at
+        return await self.request("health.group", data)
+
+    async def health_groups(self) -> list[dict[str, Any]]:
+        """Every group of the app with its state, dormant ones included, those needing action first."""
+        return list((await self.request("health.groups", {}))["groups"])
+
+    async def health_settings(self, group: str | None = None) -> dict[str, Any]:
+        """``{"defaults", "app", "group_settings", "effective"}``: the health settings and where each comes from."""
+        return await self.request("health.settings", {"group": group} if group else {})
+
+    async def set_health_settings(self, settings: dict[str, Any], group: str | None = None) -> dict[str, Any]:
+        """Change health settings for the app, or for one ``group``; a ``None`` value resets a key.
+        Returns what ``health_settings`` returns after the change."""
+        data: dict[str, Any] = {"settings": settings}
+        if group:
+            data["group"] = group
+        return await self.request("health.settings.set", data)
+
+    async def set_members(self, group: str, members: list[str] | None = None,
+                          count: int | None = None) -> dict[str, Any]:
+        """Tell the server how many members ``group`` has (the full list or a count), so
+        participation counts the silent members a bot never saw."""
+        data: dict[str, Any] = {"group": group}
+        if members is not None:
+            data["members"] = members
+        if count is not None:
+            data["count"] = count
+        return dict((await self.request("group.members", data))["roster"])

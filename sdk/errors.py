@@ -45,7 +45,7 @@ class Forbidden(CampfireError):
 
 
 class NotFound(CampfireError):
-    """unknown_room, unknown_game, not_in_room, not_watching."""
+    """unknown_room, unknown_game, unknown_group, not_in_room, not_watching."""
 
 
 class RoomStateError(CampfireError):
@@ -77,7 +77,7 @@ _FAMILIES: dict[type[CampfireError], tuple[str, ...]] = {
     InvalidRequest: ("invalid_payload", "invalid_config", "frame_too_large", "invalid_day"),
     RateLimited: ("rate_limited",),
     Forbidden: ("forbidden",),
-    NotFound: ("unknown_room", "unknown_game", "not_in_room", "not_watching"),
+    NotFound: ("unknown_room", "unknown_game", "unknown_group", "not_in_room", "not_watching"),
     RoomStateError: ("group_busy", "room_full", "not_enough_players", "already_joined", "wrong_status",
                      "no_content"),
     ServerError: ("internal", "conflict", "unavailable"),

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import time
 import uuid
 from typing import Any, Awaitable, Callable
 
 from games.registry import names as game_names
+from server import health_read, health_write
 from server.cli_common import (
     CliError,
     add_json_option,
     add_store_option,
     emit,
     find_app,
-    iso_time,
     run_store_command,
     table,
 )
 from server.records import change_atomically
-from server.scoring import health
+from server.scoring import health_settings as hs
 from server.scoring.boards import SCOPE_APP, board_id, group_scope
 from server.scoring.periods import (
     DEFAULT_TZ,
@@ -66,10 +67,16 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                                                   "set": "the new score", "incr": "points to add (may be negative)"}[op])
         p.set_defaults(func=lambda a, op=op: _run(a, lambda s, x: _op(s, x, op)))
 
-    hp = sub.add_parser("health", help="print a group's health figures")
+    hp = sub.add_parser("health", help="print a group's health figures, or every group's state")
     common(hp, group=False)
-    hp.add_argument("group", help="the group's id")
-    hp.add_argument("--at", type=iso_time, default=None, help="evaluate at this ISO time (default: now)")
+    hp.add_argument("group", nargs="?", default=None, help="a group id (default: list every group)")
+    hp.add_argument("--at", default=None,
+                    help="read as of this time: epoch seconds or ISO; without an offset, in the group's timezone")
+    hp.add_argument("--settings", dest="show_settings", action="store_true",
+                    help="print the health settings (the app's, or GROUP's)")
+    hp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="change a health setting of the app (or of GROUP); VALUE is JSON, 'null' resets; "
+                         "activity_weights.KIND=W sets one weight (repeatable)")
     hp.set_defaults(func=lambda a: _run(a, _health))
 
     ap = sub.add_parser("activity", help="print decayed activity: a group's members, or the app's groups")
@@ -171,12 +178,71 @@ async def _op(store: Store, args: argparse.Namespace, op: str) -> int:
     return 0
 
 
-async def _health(store: Store, args: argparse.Namespace) -> int:
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+def _setting_change(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs (VALUE is JSON, or a bare word) into one settings change."""
+    change: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise CliError(f"--set takes KEY=VALUE, not {pair!r}", 2)
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        if key.startswith("activity_weights."):
+            change.setdefault("activity_weights", {})[key.split(".", 1)[1]] = value
+        else:
+            change[key] = value
+    return change
+
+
+async def _health_settings(store: Store, args: argparse.Namespace) -> int:
+    if args.set:
+        try:
+            change = hs.validate(_setting_change(args.set))
+        except ValueError as exc:
+            raise CliError(str(exc.args[-1]), 2) from None
+        await health_write.change_health_settings(store, args.app, args.group, change)
     app = await store.get_app(args.app)
-    tz = group_tz(await store.get_group_settings(args.app, args.group), args.default_tz)
-    now = args.at if args.at is not None else time.time()
-    facts = await health.load_facts(store, args.app, args.group, now, tz)
-    figures = health.report(facts, health.health_settings(app.settings if app else {}))
+    app_settings = app.settings if app else {}
+    gs = await store.get_group_settings(args.app, args.group) if args.group else {}
+    own = hs.group_level(gs) if args.group else hs.app_level(app_settings)
+    eff = hs.effective(app_settings, gs).to_dict()
+    where = f"group {args.group}" if args.group else f"app {args.app}"
+    emit(args, {"set": own, "effective": eff}, lambda: f"health settings of {where} (* = set here)\n" + table(
+        ["setting", "value", "default"],
+        [(("* " if k in own else "") + k, json.dumps(v), json.dumps(hs.DEFAULTS.to_dict()[k])) for k, v in eff.items()]))
+    return 0
+
+
+async def _health_groups(store: Store, args: argparse.Namespace, now: float) -> int:
+    rows = await health_read.groups_overview(store, args.app, now, args.default_tz)
+    emit(args, rows, lambda: table(
+        ["group", "state", "since", "last active", "members", "weekly", "monthly", "breadth"],
+        [(r["group"], r["state"], r["since"], r["last_active"], r["members"], r["weekly_active"],
+          r["monthly_active"], r["breadth"]) for r in rows]) if rows else "(no groups with activity)")
+    return 0
+
+
+async def _health(store: Store, args: argparse.Namespace) -> int:
+    if args.show_settings or args.set:
+        return await _health_settings(store, args)
+    tz = group_tz(await store.get_group_settings(args.app, args.group), args.default_tz) if args.group \
+        else args.default_tz
+    try:
+        now = health_read.parse_at(args.at, tz) if args.at else time.time()
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from None
+    if args.group is None:
+        return await _health_groups(store, args, now)
+    try:
+        figures = await health_read.group_report(store, args.app, args.group, now, args.default_tz)
+    except health_read.UnknownGroup:
+        raise CliError(f"no group {args.group!r} in this app") from None
     emit(args, figures, lambda: _health_text(args.group, tz, figures))
     return 0
 
@@ -184,32 +250,36 @@ async def _health(store: Store, args: argparse.Namespace) -> int:
 def _health_text(group: str, tz: str, figures: dict[str, Any]) -> str:
     out: list[str] = []
     line = out.append
-    p, t, c = figures["participation"], figures["trend"], figures["coplay"]
-    line(f"group {group}  ({tz}, today {figures['today']})")
+    p, t, c, k = figures["participation"], figures["state"], figures["coplay"], figures["concentration"]
+    w = figures["weeks"]
+    line(f"group {group}  ({tz}, complete days up to {figures['today']}, not included)")
     line("")
     line(table(["figure", "value"], [
-        ("members", p["members"]),
-        ("active in 30 days", p["active"]),
-        ("participation (30 days)", f"{p['rate']:.0%}"),
-        ("mean daily participation", f"{p['daily_rate']:.0%}"),
-        ("points, last 7 days", t["weeks"][0]),
-        ("points, the 7 before", t["weeks"][1]),
-        ("week over week", "-" if t["wow"] is None else f"{t['wow']:+.0%}"),
-        (f"baseline ({t['baseline_weeks']}-week mean)", "-" if t["baseline"] is None else round(t["baseline"], 2)),
-        ("cooling", "YES" if t["cooling"] else "no"),
-        ("played with 2+ others more than once", f"{c['tied']} of {c['members']} ({c['share']:.0%})"),
+        ("state", f"{t['state']} since {t['since']}"),
+        ("last active day", t["last_active"] or "-"),
+        ("members (N)", p["members"]),
+        ("weekly / monthly active", f"{p['weekly_active']} / {p['monthly_active']}"),
+        ("stickiness (WAU/MAU)", _pct(p["stickiness"])),
+        ("participation (30 days)", _pct(p["rate"])),
+        ("mean daily participation", _pct(p["daily_rate"])),
+        ("member-days, last 7 / the 7 before", f"{w[0]['member_days']} / {w[1]['member_days']}"),
+        (f"baseline ({t['baseline_weeks']} weeks, median)", "-" if t["baseline"] is None else t["baseline"]),
+        ("last 7 days vs baseline", _pct(t["ratio_7"])),
+        ("top member / top 3 share", f"{_pct(k['top1'])} / {_pct(k['top3'])}"),
+        (f"connected ({c['min_partners']}+ current co-players)", f"{c['connected']} of {c['members']} ({_pct(c['share'])})"),
+        ("newcomers who played (28 days)", f"{figures['newcomers']['played']} of {figures['newcomers']['new']}"),
     ]))
     line("\ndaily active members (last 14 days)")
     line(table(["day", "active", ""], [(d, n, "#" * n) for d, n in figures["daily_active"][-14:]]))
     line("\nmembers at risk")
     risk = figures["at_risk"]
-    line(table(["member", "weekly before", "last week", "last active"],
-                [(r["member"], r["weekly_before"], r["last_week"], r["last_active"]) for r in risk]) if risk else "(none)")
+    line(table(["member", "usual gap", "silent days", "last active"],
+               [(r["member"], r["usual_gap"], r["silent_days"], r["last_active"]) for r in risk]) if risk else "(none)")
     line("\nlikely key members")
     keys = figures["key_members"]
     line(table(["member", "key", "activity", "co-players", "invited"],
-                [(k["member"], k["key"], k["activity"], k["coplayers"], k["invited"]) for k in keys])
-          if keys else "(none)")
+               [(k["member"], k["key"], k["activity"], k["coplayers"], k["invited"]) for k in keys])
+         if keys else "(none)")
     return "\n".join(out)
 
 

@@ -31,6 +31,7 @@ ERRORS: dict[str, str] = {
     "forbidden": "this connection may not do that (wrong role, group or app)",
     "unknown_room": "no such room for this app",
     "unknown_game": "no such game",
+    "unknown_group": "the app has no activity, members or settings for that group",
     "invalid_config": "the room's settings do not fit the game",
     "no_content": "the app has no content this game can use",
     "group_busy": "the group already has an active game",

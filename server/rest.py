@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 STATUS: dict[str, int] = {
     "unauthorized": 401, "key_revoked": 401, "forbidden": 403, "unknown_room": 404,
-    "unknown_game": 404, "not_found": 404, "invalid_payload": 400, "bad_frame": 400,
+    "unknown_game": 404, "unknown_group": 404, "not_found": 404, "invalid_payload": 400, "bad_frame": 400,
     "invalid_config": 400, "invalid_day": 400, "wrong_status": 409, "group_busy": 409,
     "conflict": 409,
     "rate_limited": 429, "frame_too_large": 413, "internal": 500,

@@ -50,6 +50,16 @@ def _post(schema: Schema, fn: Query) -> Any:
     return run
 
 
+def _post_group(schema: Schema, fn: Query) -> Any:
+    """A JSON body with the path's ``{group}`` added."""
+    @endpoint
+    async def run(request: Request, who: Principal) -> Any:
+        body = {**await json_body(request), "group": request.path_params["group"]}
+        return await fn(services(request), who, schema(body))
+
+    return run
+
+
 def routes() -> list[Route]:
     return [
         Route("/boards", _get(stats.LIST, stats.boards_list)),
@@ -62,4 +72,8 @@ def routes() -> list[Route]:
         Route("/activity/member", _get(stats.ACT_MEMBER, stats.activity_member)),
         Route("/activity/report", _post(stats.REPORT, stats.activity_report), methods=["POST"]),
         Route("/health", _get(stats.HEALTH, stats.group_health)),
+        Route("/health/groups", _get(stats.HEALTH_GROUPS, stats.health_groups)),
+        Route("/health/settings", _get(stats.HEALTH_SETTINGS, stats.health_settings_get)),
+        Route("/health/settings", _post(stats.HEALTH_SETTINGS_SET, stats.health_settings_set), methods=["PUT"]),
+        Route("/groups/{group}/members", _post_group(stats.GROUP_MEMBERS, stats.group_members), methods=["PUT"]),
     ]

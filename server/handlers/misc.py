@@ -12,7 +12,8 @@ from server.records import change_atomically
 from server.store import Store
 from server.validate import Field, Id, Int, Map, Schema, Text, check_free_form
 
-GROUP_SETTINGS = {"timezone": str, "lang": str, "script": str, "checkin": dict, "name": str, "recent": dict}
+GROUP_SETTINGS = {"timezone": str, "lang": str, "script": str, "checkin": dict, "name": str, "recent": dict,
+                  "health": dict, "roster": dict}
 MAX_RECENT_WINDOW = 1000
 
 
@@ -58,6 +59,13 @@ def check_group_settings(settings: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= MAX_RECENT_WINDOW:
             raise ProtocolError("invalid_payload", f"recent.{game} must be a whole number 0..{MAX_RECENT_WINDOW}",
                                 field="recent")
+    if "health" in settings:
+        from server.scoring.health_settings import validate
+
+        try:
+            settings["health"] = {k: v for k, v in validate(settings["health"]).items() if v is not None}
+        except ValueError as exc:
+            raise ProtocolError("invalid_payload", f"health: {exc.args[1]}", field="health") from None
     if "lang" in settings and settings["lang"] not in ("zh", "en"):
         raise ProtocolError("invalid_payload", "'lang' must be 'zh' or 'en'", field="lang")
     if "script" in settings and settings["script"] not in ("simplified", "traditional"):

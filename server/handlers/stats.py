@@ -10,15 +10,15 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from server import access
+from server import access, health_read, health_write
 from server.handlers import Context, handler
 from server.protocol import ProtocolError
 from server.scoring import activity as act
-from server.scoring import health
+from server.scoring import health_settings as hs
 from server.scoring.boards import SCOPE_APP, board_id, group_scope
 from server.scoring.periods import group_tz, resolve, valid_period
 from server.store import BoardEntry, BoardOp, ResultRecord
-from server.validate import MAX_SAFE_INT, Field, Id, Int, Schema, Text
+from server.validate import MAX_SAFE_INT, Field, Id, Int, Map, Schema, Text
 
 if TYPE_CHECKING:
     from server.auth import Principal
@@ -31,6 +31,7 @@ MAX_OFFSET = 100_000
 # A board value, and any score an op would leave on a board, stays within ±(2^53 - 1): exact
 # as an integer in every JSON reader, and far from overflowing to infinity.
 MAX_SCORE = float(MAX_SAFE_INT)
+MAX_ROSTER = 100_000
 PAST_REPORT = 7 * 86_400.0  # reported activity may be up to a week old ...
 FUTURE_SLACK = 300.0  # ... and at most five minutes ahead of the server's clock
 
@@ -179,13 +180,69 @@ async def activity_member(svc: "Services", who: "Principal", data: dict[str, Any
     return {"group": data["group"], "entry": entry(e)}
 
 
+def _default_tz(svc: "Services") -> str:
+    return str(getattr(svc.settings, "default_timezone", "Asia/Shanghai"))
+
+
 async def group_health(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """Every health figure of one group, now or as of ``at`` (epoch seconds, or an ISO time;
+    without an offset it is read in the group's timezone)."""
     own_group(who, data["group"])
+    now = svc.clock.now()
+    at = now
+    if data.get("at") is not None:
+        try:
+            at = health_read.parse_at(data["at"], await _tz(svc, who.app, data["group"]))
+        except ValueError as exc:
+            raise ProtocolError("invalid_payload", str(exc), field="at") from None
+        if at > now:
+            raise ProtocolError("invalid_payload", "'at' must not be in the future", field="at")
+    try:
+        return await health_read.group_report(svc.store, who.app, data["group"], at, _default_tz(svc))
+    except health_read.UnknownGroup:
+        raise ProtocolError("unknown_group", f"no group '{data['group']}' in this app") from None
+
+
+async def health_groups(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """Every group of the app with its state, dormant groups included (bots only)."""
+    require_bot(who)
+    rows = await health_read.groups_overview(svc.store, who.app, svc.clock.now(), _default_tz(svc))
+    return {"groups": rows}
+
+
+async def health_settings_get(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """The defaults, what the app set, what the group set, and what applies."""
+    group = data.get("group")
+    own_group(who, group)
     app = await svc.store.get_app(who.app)
-    settings = app.settings if app else {}
-    facts = await health.load_facts(svc.store, who.app, data["group"], svc.clock.now(),
-                                    await _tz(svc, who.app, data["group"]))
-    return {"group": data["group"], **health.report(facts, health.health_settings(settings))}
+    app_settings = app.settings if app else {}
+    gs = await svc.store.get_group_settings(who.app, group) if group else {}
+    return {"group": group, "defaults": hs.DEFAULTS.to_dict(), "app": hs.app_level(app_settings),
+            "group_settings": hs.group_level(gs) if group else None,
+            "effective": hs.effective(app_settings, gs).to_dict()}
+
+
+async def health_settings_set(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """Change some settings for the app (no ``group``) or one group; null resets a key."""
+    require_bot(who)
+    try:
+        change = hs.validate(data["settings"])
+    except ValueError as exc:
+        raise ProtocolError("invalid_payload", exc.args[1], field=f"settings.{exc.args[0]}") from None
+    await health_write.change_health_settings(svc.store, who.app, data.get("group"), change)
+    return await health_settings_get(svc, who, {"group": data.get("group")})
+
+
+async def group_members(svc: "Services", who: "Principal", data: dict[str, Any]) -> dict[str, Any]:
+    """The bot tells how many members the group has (a full list or a count), so
+    participation is honest for a bot added to a group whose silent members it never saw."""
+    require_bot(who)
+    members, given = data.get("members"), data.get("count")
+    if (members is None) == (given is None):
+        raise ProtocolError("invalid_payload", "send either 'members' (the full list) or 'count'", field="members")
+    count = len(set(_member_list(data))) if members is not None else int(data["count"])
+    roster = await health_write.set_roster(svc.store, who.app, data["group"], count, svc.clock.now())
+    return {"group": data["group"], "roster": roster}
 
 
 # --- schemas, shared with REST --------------------------------------------------------
@@ -200,7 +257,12 @@ REPORT = Schema(group=Id(), batch=Text(128), events=Field(list, max_len=MAX_EVEN
 ACT_TOP = Schema(group=Id(required=False), limit=Int(required=False, default=10, min=1, max=MAX_TOP),
                  offset=Int(required=False, default=0, min=0, max=MAX_OFFSET))
 ACT_MEMBER = Schema(group=Id(), member=Id())
-HEALTH = Schema(group=Id())
+HEALTH = Schema(group=Id(), at=Field((int, float, str), required=False))
+HEALTH_GROUPS = Schema()
+HEALTH_SETTINGS = Schema(group=Id(required=False))
+HEALTH_SETTINGS_SET = Schema(group=Id(required=False), settings=Map())
+GROUP_MEMBERS = Schema(group=Id(), members=Field(list, required=False, max_len=MAX_ROSTER),
+                       count=Int(required=False, min=0, max=MAX_ROSTER))
 
 
 def _frame(fn: Any) -> Any:
@@ -221,3 +283,7 @@ handler("activity.report", REPORT, bots_only=True)(_frame(activity_report))
 handler("activity.top", ACT_TOP)(_frame(activity_top))
 handler("activity.member", ACT_MEMBER)(_frame(activity_member))
 handler("health.group", HEALTH)(_frame(group_health))
+handler("health.groups", HEALTH_GROUPS, bots_only=True)(_frame(health_groups))
+handler("health.settings", HEALTH_SETTINGS)(_frame(health_settings_get))
+handler("health.settings.set", HEALTH_SETTINGS_SET, bots_only=True)(_frame(health_settings_set))
+handler("group.members", GROUP_MEMBERS, bots_only=True)(_frame(group_members))

@@ -8,6 +8,7 @@ from server.store.base import (
     Fenced,
     GroupBusy,
     KeyRecord,
+    LogEntry,
     Membership,
     ResultRecord,
     RoomRecord,
@@ -16,8 +17,8 @@ from server.store.base import (
 )
 
 __all__ = [
-    "Act", "AppRecord", "BoardEntry", "BoardOp", "Conflict", "Fenced", "GroupBusy", "KeyRecord", "Membership",
-    "ResultRecord", "RoomRecord", "Store", "StoredEvent", "is_redis_url", "open_store",
+    "Act", "AppRecord", "BoardEntry", "BoardOp", "Conflict", "Fenced", "GroupBusy", "KeyRecord", "LogEntry",
+    "Membership", "ResultRecord", "RoomRecord", "Store", "StoredEvent", "is_redis_url", "open_store",
     "sqlite_path", "store_unreachable",
 ]
 

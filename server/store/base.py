@@ -156,6 +156,21 @@ class ResultRecord:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One line of a group's activity log, kept so health figures can be recomputed for any
+    instant, any weights and any timezone: an act (``member``, ``kind``, ``n`` acts folded
+    in, the ``points`` credited when it was applied) or, with ``kind == "game"``, one
+    finished game and its ``players`` (for co-play that decays)."""
+
+    at: float
+    kind: str  # an act kind (checkin | played | won | message | invite) or "game"
+    member: str = ""
+    n: int = 1
+    points: float = 0.0
+    players: tuple[str, ...] = ()
+
+
 def pair_key(a: str, b: str) -> str:
     """The co-play counter key of two members, the same whichever order they come in."""
     x, y = (a, b) if a <= b else (b, a)
@@ -362,6 +377,20 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def coplay_pairs(self, app: str, group: str) -> dict[tuple[str, str], int]:
         """{(a, b) with a < b: number of finished games they played together}."""
+
+    @abc.abstractmethod
+    async def activity_log(self, app: str, group: str, since: float, until: float) -> list[LogEntry]:
+        """The group's log entries with ``since <= at <= until``, oldest first. Written by
+        ``apply_result`` in the same atomic step as everything else: one entry per act
+        (invitation credit included) and one ``game`` entry per result with players."""
+
+    @abc.abstractmethod
+    async def activity_span(self, app: str, group: str, until: float) -> tuple[float, float] | None:
+        """(first, last) ``at`` of the group's log entries at or before ``until``; None if none."""
+
+    @abc.abstractmethod
+    async def activity_groups(self, app: str) -> list[str]:
+        """Every group of the app with at least one log entry, sorted."""
 
     # --- content packs -----------------------------------------------------------
     @abc.abstractmethod

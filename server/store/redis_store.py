@@ -28,6 +28,8 @@ Key layout (``P`` is the prefix, ``cf:`` by default; ``A`` an app id, ``G`` a gr
   P day:A:G:DATE     hash   member -> activity points that local day
   P gm:A:G           hash   member -> {"f": first seen, "l": left, "b": invited by, "c": credited}
   P pair:A:G         hash   "a\\x1fb" -> games a and b played together
+  P log:A:G          zset   the group's activity log by time: "<result key>\\x1f<i>\\x1e<JSON entry>"
+  P loggroups:A      set    groups with a log
   P chk:A:G          hash   member -> check-in record (JSON);  P chkv:A:G hash member -> its version
   P pack:A:KIND      hash   pack name -> {"items", "count", "at"};  P packkinds:A set of kinds
 
@@ -68,6 +70,7 @@ from server.store.base import (
     Fenced,
     GroupBusy,
     KeyRecord,
+    LogEntry,
     ResultRecord,
     RoomRecord,
     Store,
@@ -205,6 +208,16 @@ for _, a in ipairs(acts) do
   add_activity('app', grp, points, t)
   redis.call('HINCRBYFLOAT', P .. 'day:' .. app .. ':' .. grp .. ':' .. day, member, fmt(points))
 end
+
+local lk = P .. 'log:' .. app .. ':' .. grp
+for i, a in ipairs(acts) do
+  local entry = cjson.encode({a[2], a[1], tonumber(a[6] or 1), tonumber(a[3])})
+  redis.call('ZADD', lk, fmt(tonumber(a[4])), r.key .. '\31' .. i .. '\30' .. entry)
+end
+if #r.players > 0 then
+  redis.call('ZADD', lk, fmt(at), r.key .. '\31g\30' .. cjson.encode({'game', '', 1, 0, r.players}))
+end
+if #acts > 0 or #r.players > 0 then redis.call('SADD', P .. 'loggroups:' .. app, grp) end
 
 local players = {}
 local uniq = {}
@@ -667,6 +680,25 @@ class RedisStore(Store):
             out[_s(m)] = {"first": float(d["f"]), "left": _num(d["l"]) if d.get("l") else None,
                           "invited_by": d["b"] or None, "credited": bool(d["c"])}
         return out
+
+    async def activity_log(self, app: str, group: str, since: float, until: float) -> list[LogEntry]:
+        rows = await self.db.zrangebyscore(f"{self.p}log:{app}:{group}", since, until, withscores=True)
+        out = []
+        for raw, at in rows:
+            kind, member, n, points, *rest = json.loads(_s(raw).rpartition("\x1e")[2])
+            out.append(LogEntry(float(at), kind, member, int(n), float(points), tuple(rest[0]) if rest else ()))
+        return out  # ZRANGEBYSCORE orders equal times by member bytes: result key, then position
+
+    async def activity_span(self, app: str, group: str, until: float) -> tuple[float, float] | None:
+        key = f"{self.p}log:{app}:{group}"
+        async with self.db.pipeline(transaction=False) as pipe:
+            pipe.zrangebyscore(key, "-inf", until, start=0, num=1, withscores=True)
+            pipe.zrevrangebyscore(key, until, "-inf", start=0, num=1, withscores=True)
+            first, last = await pipe.execute()
+        return (float(first[0][1]), float(last[0][1])) if first else None
+
+    async def activity_groups(self, app: str) -> list[str]:
+        return sorted(map(_s, await self.db.smembers(f"{self.p}loggroups:{app}")))
 
     async def coplay_pairs(self, app: str, group: str) -> dict[tuple[str, str], int]:
         rows = await self.db.hgetall(f"{self.p}pair:{app}:{group}")

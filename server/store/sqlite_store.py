@@ -23,6 +23,7 @@ from server.store.base import (
     Conflict,
     GroupBusy,
     KeyRecord,
+    LogEntry,
     ResultRecord,
     RoomRecord,
     Store,
@@ -77,6 +78,9 @@ CREATE TABLE IF NOT EXISTS coplay (app TEXT NOT NULL, grp TEXT NOT NULL, a TEXT 
     n INTEGER NOT NULL, PRIMARY KEY (app, grp, a, b));
 CREATE TABLE IF NOT EXISTS room_keys (app TEXT NOT NULL, key TEXT NOT NULL, room TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (app, key));
+CREATE TABLE IF NOT EXISTS activity_log (app TEXT NOT NULL, grp TEXT NOT NULL, at REAL NOT NULL,
+    kind TEXT NOT NULL, member TEXT NOT NULL, n INTEGER NOT NULL, points REAL NOT NULL, players TEXT);
+CREATE INDEX IF NOT EXISTS activity_log_by_time ON activity_log (app, grp, at);
 """
 
 # Columns added after the first release, with what older files get (see SqliteStore.open).
@@ -455,6 +459,11 @@ class SqliteStore(Store):
             db.execute("INSERT INTO daily_activity (app, grp, day, member, points) VALUES (?, ?, ?, ?, ?) "
                        "ON CONFLICT (app, grp, day, member) DO UPDATE SET points = points + excluded.points",
                        (app, grp, a.day, a.member, a.points))
+        db.executemany("INSERT INTO activity_log (app, grp, at, kind, member, n, points) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(app, grp, a.at, a.kind, a.member, a.n, a.points) for a in acts])
+        if r.players:
+            db.execute("INSERT INTO activity_log (app, grp, at, kind, member, n, points, players) "
+                       "VALUES (?, ?, ?, 'game', '', 1, 0, ?)", (app, grp, r.at, _dumps(list(r.players))))
         players = sorted(set(r.players))
         db.executemany("INSERT INTO coplay (app, grp, a, b, n) VALUES (?, ?, ?, ?, 1) "
                        "ON CONFLICT (app, grp, a, b) DO UPDATE SET n = n + 1",
@@ -619,6 +628,24 @@ class SqliteStore(Store):
             "SELECT member, first, left_at, invited_by, credited FROM members WHERE app = ? AND grp = ? "
             "ORDER BY member", (app, group)).fetchall())
         return {r[0]: {"first": r[1], "left": r[2], "invited_by": r[3], "credited": bool(r[4])} for r in rows}
+
+    async def activity_log(self, app: str, group: str, since: float, until: float) -> list[LogEntry]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT at, kind, member, n, points, players FROM activity_log WHERE app = ? AND grp = ? "
+            "AND at >= ? AND at <= ? ORDER BY at, rowid", (app, group, since, until)).fetchall())
+        return [LogEntry(at, kind, member, n, points, tuple(json.loads(players)) if players else ())
+                for at, kind, member, n, points, players in rows]
+
+    async def activity_span(self, app: str, group: str, until: float) -> tuple[float, float] | None:
+        row = await self._run(lambda db: db.execute(
+            "SELECT MIN(at), MAX(at) FROM activity_log WHERE app = ? AND grp = ? AND at <= ?",
+            (app, group, until)).fetchone())
+        return None if row is None or row[0] is None else (float(row[0]), float(row[1]))
+
+    async def activity_groups(self, app: str) -> list[str]:
+        rows = await self._run(lambda db: db.execute(
+            "SELECT DISTINCT grp FROM activity_log WHERE app = ? ORDER BY grp", (app,)).fetchall())
+        return [r[0] for r in rows]
 
     async def coplay_pairs(self, app: str, group: str) -> dict[tuple[str, str], int]:
         rows = await self._run(lambda db: db.execute(

@@ -3,6 +3,7 @@ against a real SQLite file, read as an operator would."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 
@@ -52,12 +53,38 @@ def test_operator_set_changes_the_board(db: str, capsys: pytest.CaptureFixture[s
 
 
 def test_health_prints_every_figure(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["health", "g1", "--store", db]) == 0
+    tomorrow = str(time.time() + 86_400)  # the games' day is complete by then
+    assert main(["health", "g1", "--store", db, "--at", tomorrow]) == 0
     out = capsys.readouterr().out
-    for label in ("participation (30 days)", "week over week", "cooling", "members at risk", "likely key members",
-                  "played with 2+ others more than once"):
+    for label in ("state", "stickiness (WAU/MAU)", "participation (30 days)", "last 7 days vs baseline",
+                  "top member / top 3 share", "members at risk", "likely key members"):
         assert label in out
     assert "host" in out.split("likely key members", 1)[1]
+
+
+def test_health_of_an_unknown_group_is_an_error(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", "nope", "--store", db]) == 1
+    assert "no group 'nope'" in capsys.readouterr().err
+
+
+def test_health_without_a_group_lists_every_group(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", "--store", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:3] == ["group", "state", "since"] and out[2].split()[:2] == ["g1", "new"]
+
+
+def test_health_settings_are_set_validated_and_shown(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", "--store", db, "--set", "message_cap=5", "--set", "activity_weights.message=0.2"]) == 0
+    assert main(["health", "g1", "--store", db, "--set", "cooling_share=0.7"]) == 0
+    capsys.readouterr()
+    assert main(["health", "g1", "--store", db, "--settings", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["set"] == {"cooling_share": 0.7}
+    assert shown["effective"]["message_cap"] == 5 and shown["effective"]["activity_weights"]["message"] == 0.2
+    assert main(["health", "--store", db, "--set", "cooling_share=3"]) == 2
+    assert "between" in capsys.readouterr().err
+    assert main(["health", "g1", "--store", db, "--set", "cooling_share=null", "--settings"]) == 0
+    assert "* cooling_share" not in capsys.readouterr().out
 
 
 def test_seasons_are_added_and_listed(db: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,6 +32,9 @@ class Api:
     async def get(self, path: str, who: str = "a", **params: Any) -> httpx.Response:
         return await self.client.get(path, params=params, headers={"authorization": f"Bearer {self.keys[who]}"})
 
+    async def put(self, path: str, body: dict[str, Any], who: str = "a") -> httpx.Response:
+        return await self.client.put(path, json=body, headers={"authorization": f"Bearer {self.keys[who]}"})
+
     async def post(self, path: str, body: dict[str, Any], who: str = "a") -> httpx.Response:
         return await self.client.post(path, json=body, headers={"authorization": f"Bearer {self.keys[who]}"})
 
@@ -120,10 +123,51 @@ async def test_a_reported_batch_counts_once(api: Api) -> None:
     assert (await api.post("/activity/report", bad)).status_code == 400
 
 
-async def test_health_reports_every_figure(api: Api) -> None:
+async def test_health_reports_every_figure_over_complete_days(api: Api) -> None:
     body = (await api.get("/health", group="g1")).json()
-    assert set(body) >= {"daily_active", "participation", "trend", "at_risk", "key_members", "coplay"}
-    assert body["participation"]["members"] == 12 and body["daily_active"][-1] == ["2026-11-22", 12]
+    assert set(body) >= {"state", "participation", "daily_active", "weeks", "concentration", "at_risk",
+                         "key_members", "coplay", "retention", "churn", "newcomers", "heatmap", "settings"}
+    assert body["participation"]["members"] == 12
+    assert body["today"] == "2026-11-22" and body["daily_active"][-1] == ["2026-11-21", 0]  # today is not over
+    assert body["state"]["state"] == "new" and body["state"]["last_active"] == "2026-11-22"
+
+
+async def test_an_unknown_group_is_an_error_not_zeros(api: Api) -> None:
+    r = await api.get("/health", group="nobody-here")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_group"
+
+
+async def test_health_at_a_time_without_offset_is_read_in_the_groups_timezone(api: Api) -> None:
+    app = (await api.store.list_apps())[0].id
+    await api.store.set_group_settings(app, "g1", {"timezone": "America/New_York"})
+    body = (await api.get("/health", group="g1", at="2026-11-22T07:00:00")).json()
+    assert body["timezone"] == "America/New_York"
+    assert body["at"] == dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC).timestamp()
+    assert body["participation"]["members"] == 12  # the games at 07:00 New York time had just finished
+    early = (await api.get("/health", group="g1", at="2026-11-22T06:59:59")).json()
+    assert early["participation"]["members"] == 0  # one second earlier nobody had been seen
+    future = await api.get("/health", group="g1", at=str(NOW + 60))
+    assert future.status_code == 400 and future.json()["error"]["field"] == "at"
+    assert (await api.get("/health", group="g1", at="next tuesday")).status_code == 400
+
+
+async def test_health_settings_are_validated_and_applied_per_app_and_per_group(api: Api) -> None:
+    put = await api.put("/health/settings", {"settings": {"message_cap": 5, "activity_weights": {"message": 0.5}}}, who="a")
+    assert put.status_code == 200
+    assert put.json()["effective"]["message_cap"] == 5 and put.json()["app"]["activity_weights"] == {"message": 0.5}
+    group = await api.put("/health/settings", {"group": "g1", "settings": {"message_cap": 2}}, who="a")
+    assert group.json()["effective"]["message_cap"] == 2 and group.json()["group_settings"] == {"message_cap": 2}
+    assert (await api.get("/health/settings")).json()["effective"]["message_cap"] == 5
+    read = (await api.get("/health/settings", group="g1")).json()
+    assert read["effective"]["activity_weights"]["message"] == 0.5 and read["defaults"]["message_cap"] == 20
+    bad = await api.put("/health/settings", {"settings": {"cooling_share": 7}}, who="a")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "settings.cooling_share"
+    unknown = await api.put("/health/settings", {"settings": {"coolness": 1}}, who="a")
+    assert unknown.status_code == 400 and unknown.json()["error"]["field"] == "settings.coolness"
+    member = await api.put("/health/settings", {"settings": {"message_cap": 1}}, who="player")
+    assert member.status_code == 403
+    reset = await api.put("/health/settings", {"group": "g1", "settings": {"message_cap": None}}, who="a")
+    assert reset.json()["effective"]["message_cap"] == 5 and reset.json()["group_settings"] == {}
 
 
 async def test_every_stats_frame_is_registered() -> None:

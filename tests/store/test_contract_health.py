@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 try:
     from tests.store.helpers import game, local_ts
 except ImportError:
     from helpers import game, local_ts  # type: ignore[no-redef]
 
-from server.scoring import health
+from server import health_read
 from server.scoring.activity import report_record
 from server.scoring.records import game_record
-from server.store import Store
+from server.store import AppRecord, Store
 
 TZ = "Asia/Shanghai"
 START = dt.date(2026, 9, 1)
@@ -69,33 +71,32 @@ async def simulate(store: Store, seed: int = 7) -> dict[int, set[str]]:
 
 
 async def test_sixty_days_yield_the_documented_health_figures(store: Store) -> None:
-    active = await simulate(store)
+    await simulate(store)
+    await store.create_app(AppRecord("a1", "A", 0.0))
 
-    cooling_days = []
-    for day in range(7, 60):
-        facts = await health.load_facts(store, "a1", "g1", at(day, 23, 30), TZ)
-        if health.trend(facts)["cooling"]:
-            cooling_days.append(day)
-    assert cooling_days and 14 <= cooling_days[0] <= 20  # the alarm goes off in week three
-    assert 20 in cooling_days and 59 not in cooling_days
+    states = {}
+    for day in range(1, 60):
+        report = await health_read.group_report(store, "a1", "g1", at(day, 23, 30), TZ)
+        states[day] = report["state"]["state"]
+    assert {states[d] for d in range(1, 21)} == {"new"}  # judged only once it has three weeks
+    assert states[21] == "cooling"  # the quiet third week (days 14-20), judged as soon as the group may be
+    assert states[59] == "active"
 
-    facts = await health.load_facts(store, "a1", "g1", at(59, 23, 30), TZ)
-    figures = health.report(facts)
-
+    figures = await health_read.group_report(store, "a1", "g1", at(59, 23, 30), TZ)
+    assert figures["today"] == (START + dt.timedelta(days=59)).isoformat()
     dam = dict(figures["daily_active"])
-    assert len(dam) == 30
-    for day in range(30, 60):
-        assert dam[(START + dt.timedelta(days=day)).isoformat()] == len(active[day])
-    assert dam[(START + dt.timedelta(days=59)).isoformat()] == 16
+    assert len(dam) == 30 and dam[(START + dt.timedelta(days=58)).isoformat()] == 16
 
     part = figures["participation"]
-    assert part["members"] == 19 and part["active"] == 19 and part["rate"] == 1.0
-    assert part["daily_rate"] == (16 * 20 + 4 * 17 + 10 * 16) / 30 / 19
+    assert (part["members"], part["weekly_active"], part["monthly_active"]) == (19, 16, 20)
+    assert part["active"] == 19 and part["rate"] == 1.0 and part["stickiness"] == 16 / 20
+    assert part["daily_rate"] == pytest.approx((17 * 19 + 13 * 16) / 30 / 19)  # current members only: the leaver is out
 
-    assert sorted(r["member"] for r in figures["at_risk"]) == FADING  # ordered by drop, then by how active they were
-    assert all(r["last_week"] == 0 and r["drop"] == 1.0 for r in figures["at_risk"])
+    assert sorted(r["member"] for r in figures["at_risk"]) == FADING  # silent 14 days, daily players before
+    assert all(r["usual_gap"] == 1 and r["silent_days"] == 14 for r in figures["at_risk"])
 
     key = figures["key_members"][0]
     assert key["member"] == "m00" and key["invited"] == 5 and key["coplayers"] == 19
-    assert figures["coplay"] == {"members": 19, "tied": 19, "share": 1.0}
-    assert figures["trend"]["cooling"] is False and figures["trend"]["baseline_weeks"] == 4
+    assert figures["coplay"]["connected"] == 19 and figures["coplay"]["members"] == 19
+    assert figures["churn"][1]["churned"] == 1  # the leaver, in the week they left
+    assert figures["newcomers"] == {"new": 0, "played": 0, "share": None}
