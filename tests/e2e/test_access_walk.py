@@ -66,6 +66,11 @@ def twins(room: str) -> list[Twin]:
         Twin("activity.report", {"group": "g1", "batch": "b1", "events": [report]}, "POST", "/v1/activity/report",
              body={"group": "g1", "batch": "b1", "events": [report]}),
         Twin("health.group", {"group": "g1"}, "GET", "/v1/health", {"group": "g1"}),
+        Twin("health.groups", {}, "GET", "/v1/health/groups"),
+        Twin("health.settings", {"group": "g1"}, "GET", "/v1/health/settings", {"group": "g1"}),
+        Twin("health.settings.set", {"group": "g1", "settings": {"message_cap": 5}}, "PUT", "/v1/health/settings",
+             body={"group": "g1", "settings": {"message_cap": 5}}),
+        Twin("group.members", {"group": "g1", "count": 3}, "PUT", "/v1/groups/g1/members", body={"count": 3}),
     ]
 
 
@@ -89,6 +94,8 @@ TWIN_RULES: dict[tuple[str, str], dict[str, str | None]] = {
     ("group.set", "/v1/groups/g1"): BOTS_ONLY,
     ("board.op", "/v1/boards/ops"): BOTS_ONLY,
     ("activity.report", "/v1/activity/report"): BOTS_ONLY,
+    ("health.settings.set", "/v1/health/settings"): BOTS_ONLY,
+    ("group.members", "/v1/groups/g1/members"): BOTS_ONLY,
 }
 
 
@@ -167,7 +174,8 @@ async def test_every_frame_and_endpoint_follows_one_rule_per_resource_on_both_pa
     walked_frames: set[str] = set()
     walked_paths: set[str] = set()
     template = {"/v1/rooms/" + room: "/v1/rooms/{room}", f"/v1/rooms/{room}/events": "/v1/rooms/{room}/events",
-                "/v1/checkins/g1/alice": "/v1/checkins/{group}/{member}", "/v1/groups/g1": "/v1/groups/{group}"}
+                "/v1/checkins/g1/alice": "/v1/checkins/{group}/{member}", "/v1/groups/g1": "/v1/groups/{group}",
+                "/v1/groups/g1/members": "/v1/groups/{group}/members"}
     for caller in CALLERS:
         ws = conns[caller]
         async with httpx.AsyncClient(base_url=server.http,
