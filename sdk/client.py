@@ -476,6 +476,32 @@ class Client:
             data["ttl"] = ttl
         return str((await self.request("token.mint", data))["token"])
 
+    # --- the play page (docs/play.md) -------------------------------------------------
+    async def play_link(self, room: str, player: str, name: str | None = None, ttl: int | None = None) -> str:
+        """A launch link that opens the play page at ``room`` as ``player``. Send it to that
+        member only (a direct message): whoever opens it plays as them until it expires
+        (``play_link_ttl``, 15 minutes by default; the session it opens lasts longer)."""
+        return str((await self._play_link({"room": room, "player": player, "name": name, "ttl": ttl}))["url"])
+
+    async def group_play_link(self, group: str, player: str, name: str | None = None,
+                              ttl: int | None = None) -> str:
+        """A launch link to the group's page (check-in calendar, boards, the live game) as ``player``."""
+        return str((await self._play_link({"group": group, "player": player, "name": name, "ttl": ttl}))["url"])
+
+    async def telegram_ticket(self, group: str, room: str | None = None, ttl: int | None = None) -> str:
+        """A ticket naming a group (and room) but no member, for a Telegram Web App: Telegram's
+        signed ``initData`` says who opened it. Fits a direct link's ``startapp`` parameter."""
+        reply = await self._play_link({"group": group, "room": room, "ttl": ttl, "compact": True})
+        return str(reply["ticket"])
+
+    async def set_telegram_bot(self, bot_token: str) -> None:
+        """Let the play page accept Telegram Web App data signed with this bot's token (the
+        server keeps only the key derived from it, never the token)."""
+        await self.request("play.telegram", {"bot_token": bot_token})
+
+    async def _play_link(self, data: dict[str, Any]) -> dict[str, Any]:
+        return dict(await self.request("play.link", {k: v for k, v in data.items() if v is not None}))
+
     async def games(self) -> list[dict[str, Any]]:
         return list((await self.request("games.list"))["games"])
 

@@ -1,4 +1,4 @@
-"""The Starlette application: /healthz, the websocket at /ws, REST under /v1, media."""
+"""The Starlette application: /healthz, the websocket at /ws, REST under /v1, media, the play page."""
 from __future__ import annotations
 
 import contextlib
@@ -22,6 +22,8 @@ from server.direct import RAW_SEND
 from server.handlers import load_all
 from server.media import media_routes
 from server.nodes import nodes_for
+from server.play.origin import origin_allowed
+from server.play.routes import play_routes
 from server.runtime import Rooms
 from server.services import Services
 from server.session import Session
@@ -44,6 +46,10 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     svc: Services = websocket.app.state.services
     if len(svc.sessions) >= svc.settings.max_connections:
         await websocket.close(code=1013, reason="server is at its connection limit")
+        return
+    if not origin_allowed(svc.settings, websocket.headers):
+        # A browser on another site (docs/play.md, Security): refused before the handshake (403).
+        await websocket.close(code=1008)
         return
     await Session(websocket, svc).run()
 
@@ -80,10 +86,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         rooms.local.public_data = clips.public_data
         app.state.services = Services(settings, st, clk, await Auth.load(st), rooms, clips=clips)
         if settings.demo:
-            from server.demo import banner, ensure_demo
+            from server.demo import banner, ensure_demo, play_links
 
             app_id, key = await ensure_demo(st, settings)
-            print(banner(settings, app_id, key), flush=True)
+            links = play_links(app.state.services.auth, settings, app_id, clk.now())
+            print(banner(settings, app_id, key, links), flush=True)
         restored = await rooms.start()
         if restored:
             log.info("restored %d live rooms", restored)
@@ -100,6 +107,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
             WebSocketRoute("/ws", websocket_endpoint),
             Mount("/v1", routes=_rest_routes()),
             *media_routes(settings.data_dir),
+            *play_routes(settings),
         ],
         lifespan=lifespan,
     )

@@ -102,6 +102,11 @@ class Auth:
                 return record.revoked_at is None
         return False
 
+    def derive(self, purpose: str) -> bytes:
+        """A key for one other signing purpose (launch links, server/play/links.py), derived
+        from the server secret, so no two kinds of signed ticket can stand in for each other."""
+        return hmac.new(self._secret, b"campfire/" + purpose.encode(), hashlib.sha256).digest()
+
     def mint(self, app: str, group: str, player: str, name: str | None, ttl: int, now: float,
              kid: str | None = None) -> str:
         """A member token; ``kid`` is the id of the key minting it, so revoking that key ends it."""

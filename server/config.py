@@ -45,10 +45,13 @@ class Settings:
     lease_seconds: float = 3.0  # a dead node's rooms are taken over within about this long
     relay_timeout: float = 5.0  # a request relayed to a room's owner fails `unavailable` after this
     game_seed: int = 0  # 0: game seeds from the OS; otherwise a fixed sequence (tests, reproducible runs)
-    # Links members open from a chat (song clips): the server's public HTTP base, e.g.
-    # https://campfire.example.com (behind your proxy). Empty: links are server-relative paths.
+    # The server's public HTTP base, e.g. https://play.example.com behind a TLS proxy: links members
+    # open from a chat (song clips, the play page, docs/play.md) point there. Empty: song clip links
+    # are server-relative paths and play links use the address each request came to.
     public_url: str = ""
     clip_ttl: int = 3600  # seconds a song clip link stays valid
+    play_link_ttl: int = 900  # seconds a launch link stays valid (the session it opens lasts longer)
+    telegram_max_age: int = 86400  # oldest Telegram Web App initData (auth_date) accepted, seconds
 
     @classmethod
     def names(cls) -> list[str]:
@@ -69,7 +72,7 @@ class Settings:
 
     def check(self) -> None:
         for name in ("max_frame_bytes", "frame_burst", "max_connections", "send_queue_frames",
-                     "player_token_ttl", "snapshot_every", "clip_ttl"):
+                     "player_token_ttl", "snapshot_every", "clip_ttl", "play_link_ttl", "telegram_max_age"):
             if getattr(self, name) <= 0:
                 raise ConfigFileError(f"'{name}' must be positive")
         for name in ("lease_seconds", "relay_timeout", "create_key_ttl"):
@@ -79,8 +82,19 @@ class Settings:
             raise ConfigFileError("'frames_per_second' must be positive")
         if self.lobby_ttl < 0:
             raise ConfigFileError("'lobby_ttl' must be 0 (never) or positive")
+        if self.public_url and not _is_base_url(self.public_url):
+            raise ConfigFileError("'public_url' must be an http:// or https:// address with no path, "
+                                  "e.g. https://play.example.com")
         if not (0 <= self.port < 65536):
             raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
+
+
+def _is_base_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.path in ("", "/") \
+        and not parts.query and not parts.fragment
 
 
 def _coerce(name: str, raw: Any, kind: type, source: str) -> Any:

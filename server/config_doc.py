@@ -41,8 +41,13 @@ HELP: dict[str, str] = {
     "relay_timeout": "Redis only: seconds a request relayed to the node owning a room may take before it fails `unavailable`.",
     "game_seed": "0: game seeds come from the OS. Otherwise games draw their seeds from a fixed sequence "
                  "(reproducible runs and tests; never in production).",
-    "public_url": "The HTTP base members reach this server at (`https://campfire.example.com`), for song clip links posted in chats; empty: server-relative links (`/media/clip/…`).",
+    "public_url": "The HTTP base members reach this server at (`https://play.example.com`, behind a TLS proxy): song "
+                  "clip links posted in chats and play links (docs/play.md) point there, and a browser's websocket must "
+                  "come from it. Empty: server-relative clip links (`/media/clip/…`); play links use the address each "
+                  "request came to.",
     "clip_ttl": "Seconds a song clip link stays valid (links are signed and name no song).",
+    "play_link_ttl": "Seconds a play link stays valid; the session it opens lasts `player_token_ttl`.",
+    "telegram_max_age": "Oldest Telegram Web App data (`auth_date`) the play page accepts, in seconds.",
 }
 
 ENV_PREFIX = "CAMPFIRE_"

@@ -10,12 +10,15 @@ import os
 import sys
 from pathlib import Path
 
-from server.auth import create_app
+from server.auth import Auth, create_app
 from server.config import Settings
+from server.play.links import KEY_PURPOSE, Launch, sign
 from server.store import Store
 
 DEMO_APP_NAME = "demo"
 DEMO_GROUP = "demo-group"
+DEMO_MEMBERS = (("alice", "Alice"), ("bob", "Bob"))
+DEMO_LINK_TTL = 7 * 24 * 3600  # a demo's links outlive the first coffee break
 
 
 async def ensure_demo(store: Store, settings: Settings) -> tuple[str, str | None]:
@@ -47,7 +50,24 @@ def _command() -> str:
         return str(path)
 
 
-def banner(settings: Settings, app_id: str, key: str | None) -> str:
+def play_links(auth: Auth, settings: Settings, app_id: str, now: float) -> list[tuple[str, str]]:
+    """(name, launch link) for each demo member: the demo group's page (check-in, boards, the live
+    game), openable in a browser on this machine (or at ``public_url``)."""
+    base = settings.public_url.rstrip("/") or f"http://{_browser_host(settings.host)}:{settings.port}"
+    key = auth.derive(KEY_PURPOSE)
+    return [(name, f"{base}/play/#" + sign(key, Launch(app_id, DEMO_GROUP, None, member, name,
+                                                      int(now + DEMO_LINK_TTL))))
+            for member, name in DEMO_MEMBERS]
+
+
+def _browser_host(host: str) -> str:
+    """Where a browser on this machine reaches a server listening on ``host``."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def banner(settings: Settings, app_id: str, key: str | None, links: list[tuple[str, str]] | None = None) -> str:
     url = f"ws://{settings.host}:{settings.port}/ws"
     lines = [
         "",
@@ -57,6 +77,10 @@ def banner(settings: Settings, app_id: str, key: str | None) -> str:
         f"  demo app:  {app_id}",
         f"  demo key:  {key or '(unknown: see ' + settings.data_dir + '/demo-key)'}",
         f"  try it:    {_command()} play --url {url} --key {key or 'KEY'}",
+    ]
+    for name, link in links or []:
+        lines.append(f"  play page as {name} (open in a browser on this machine): {link}")
+    lines += [
         "",
     ]
     return "\n".join(lines)

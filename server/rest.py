@@ -25,6 +25,7 @@ STATUS: dict[str, int] = {
     "conflict": 409,
     "rate_limited": 429, "frame_too_large": 413, "internal": 500,
     "unavailable": 503,
+    "link_invalid": 403, "link_expired": 410, "link_wrong_room": 403, "telegram_invalid": 403, "telegram_expired": 410,
 }
 
 

@@ -47,7 +47,7 @@ class Bridge:
                  today: Callable[[], tuple[int, int, int]] | None = None,
                  activity: Any = None, media_base: str | None = None,
                  on_delivery_failed: OnFailure | None = None, give_up_after: float = 300.0,
-                 audio_format: str | None = None) -> None:
+                 audio_format: str | None = None, play_links: bool = False) -> None:
         """``platform`` (``telegram``, ``discord``, ``onebot``) picks the default ``rate`` and
         ``burst`` from ``PLATFORM_PACE`` (each platform's documented group limit); without it,
         1 message a second with bursts of 2. ``on_delivery_failed`` receives a
@@ -60,6 +60,8 @@ class Bridge:
         rate = pace_rate if rate is None else rate
         burst = pace_burst if burst is None else burst
         self.client = client
+        # Send each member who opens or joins a game a private link to the play page (docs/play.md).
+        self.play_links = play_links
         self.audio_format = audio_format or (AUDIO_FORMAT.get(platform) if platform else None)
         self.activity = activity  # an ActivityReporter: every message handled is counted
         self.lang = lang
@@ -226,14 +228,24 @@ class Bridge:
         if opened:
             self.pacer.put(self._reply(msg, opened))
         await self.client.join(room.id, player=msg.member, name=msg.name)
-        return []
+        return await self._play_link(msg, room.id, game)
 
     async def _do_join(self, msg: IncomingMessage, arg: str | None) -> list[OutgoingMessage]:
         st = await self._need_room(msg)
         if st is None:
             return [self._no_room(msg)]
-        await self.client.join(st.room, player=msg.member, name=msg.name)
-        return []
+        room = st.room
+        await self.client.join(room, player=msg.member, name=msg.name)
+        return await self._play_link(msg, room, st.game)
+
+    async def _play_link(self, msg: IncomingMessage, room: str | None, game: str | None) -> list[OutgoingMessage]:
+        """The member's own play-page link, privately (``play_links``): chat and page are the same room."""
+        if not self.play_links or room is None:
+            return []
+        url = await self.client.play_link(room, msg.member, msg.name)
+        lang = self.lang_of(msg.group)
+        text = self.templates.render(lang, "reply.play_link", title=title(lang, game or ""), url=url)
+        return [OutgoingMessage(msg.group, text, member=msg.member, private=True)] if text else []
 
     async def _do_leave(self, msg: IncomingMessage, arg: str | None) -> list[OutgoingMessage]:
         st = await self._need_room(msg)

@@ -43,6 +43,7 @@ MODULES: list[str] = [
     "server.handlers.checkin",
     "server.handlers.misc",
     "server.handlers.stats",
+    "server.handlers.play",
 ]
 
 

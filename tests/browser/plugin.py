@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Generator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".test-artifacts" / "screenshots"
@@ -37,6 +37,7 @@ PHONE = {"width": 360, "height": 740}
 # Playwright waits up to this long (ms) for an element or a navigation before failing: long
 # enough for a loaded CI machine, short enough that a broken page fails in seconds, not minutes.
 DEFAULT_TIMEOUT_MS = 10_000
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)  # the same patience for expect() (its default is 5 s)
 
 _REPORT_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 
