@@ -22,14 +22,16 @@ export class RoomPage {
     this.view = null;
     this.game = null;
     this.kept = new Map();
+    this.latest = {}; // the last event of each kind (what a view does not carry, e.g. a round's clip link)
     this.busy = false;
     this.again = false;
   }
 
   /** After every (re)connect: watch from the last event seen, then redraw from the view. */
   async onopen() {
-    const data = {room: this.roomId};
-    if (this.lastSeq !== null) data.after = this.lastSeq;
+    // From the start the first time (the log replays what this member may see, so moments the view
+    // does not keep, like a song round's clip link, are known after a reload), then from the last seen.
+    const data = {room: this.roomId, after: this.lastSeq ?? 0};
     try {
       const reply = await this.wire.request("room.watch", data);
       this.lastSeq = Math.max(this.lastSeq ?? 0, reply.seq);
@@ -44,6 +46,7 @@ export class RoomPage {
     if (event.room !== this.roomId) return;
     if (this.lastSeq !== null && event.seq <= this.lastSeq) return; // already seen
     this.lastSeq = event.seq;
+    this.latest[event.kind] = event.data;
     if (event.kind === "room_closed") return this.gone("closed");
     this.game?.onEvent?.(this.context(), event);
     this.refresh();
@@ -97,6 +100,7 @@ export class RoomPage {
       now: () => this.wire.now(),
       act: (action) => this.act(action),
       keep: (key, make) => this.keep(key, make),
+      latest: (kind) => this.latest[kind],
       lang: this.session.lang,
     };
   }

@@ -8,11 +8,14 @@ import {countdown, ranking, scores, textBox} from "./common.js";
 export const title = {zh: "猜歌", en: "Name That Tune"};
 
 function player(ctx, round) {
-  const clip = round.clip || {};
+  // The round event's link (signed, naming no song: server/clips.py) wins over the view's path.
+  const announced = ctx.latest("round");
+  const clip = (announced && announced.index === round.index && announced.clip) || round.clip || {};
   if (!clip.url) return h("p", {class: "status"}, "♪");
+  const src = clip.formats?.includes("wav") ? `${clip.url}.wav` : clip.url;
   // Kept per round, so a redraw (a hint, a wrong guess) never restarts the music.
   return ctx.keep(`song-audio-${round.index}`, () =>
-    h("audio", {controls: true, preload: "auto", src: clip.url, class: "clip"}));
+    h("audio", {controls: true, preload: "auto", src, class: "clip"}));
 }
 
 function reveal(ctx, r) {
