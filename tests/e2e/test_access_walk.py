@@ -122,6 +122,8 @@ def singles(room: str) -> list[tuple[str, dict[str, Any], dict[str, str | None]]
         ("checkin", {"group": "g1", "player": "alice"}, OWN_RECORD),
         ("checkin.makeup", {"group": "g1", "player": "alice", "day": "2025-12-30"}, OWN_RECORD),
         ("room.create", {"group": "g9", "game": "quiz"}, BOTS_ONLY),
+        ("play.link", {"room": room, "player": "alice"}, ROOM_BOTS),
+        ("play.telegram", {"bot_token": "1:test"}, BOTS_ONLY),
         ("room.close", {"room": room}, ROOM_BOTS),
     ]
 
