@@ -19,6 +19,9 @@ from server.protocol import ProtocolError
 from server.store import AppRecord, KeyRecord, Store
 
 KEY_PREFIX = "cf_"
+# A read-only operator key: the mark is part of the key, so it is covered by the stored hash
+# and cannot be removed from a key without making it a different (unknown) key.
+READ_ONLY_PREFIX = "cf_ro_"
 TOKEN_PREFIX = "cfp_"
 
 
@@ -32,8 +35,8 @@ def key_id(key_hash: str) -> str:
     return key_hash[:16]
 
 
-def new_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(30)
+def new_key(read_only: bool = False) -> str:
+    return (READ_ONLY_PREFIX if read_only else KEY_PREFIX) + secrets.token_urlsafe(30)
 
 
 def new_id(prefix: str) -> str:
@@ -53,6 +56,8 @@ class Principal:
     # minted a member's token. Revoking that key ends both (server/credentials.py).
     key: str | None = None
     expires: float | None = None  # players only: when the token expires
+    read_only: bool = False  # a read-only operator key: reads all of its app, changes nothing
+    key_prefix: str | None = None  # bots: the first characters of the key used (for logs)
 
     @property
     def is_bot(self) -> bool:
@@ -69,8 +74,8 @@ async def create_app(store: Store, name: str, now: float | None = None,
     return app, key
 
 
-async def add_key(store: Store, app_id: str, now: float | None = None) -> str:
-    key = new_key()
+async def add_key(store: Store, app_id: str, now: float | None = None, read_only: bool = False) -> str:
+    key = new_key(read_only)
     now = time.time() if now is None else now
     await store.add_key(KeyRecord(hash_key(key), app_id, key[:8], now))
     return key
@@ -93,7 +98,8 @@ class Auth:
             raise ProtocolError("unauthorized", "unknown API key", fatal=True)
         if record.revoked_at is not None:
             raise ProtocolError("key_revoked", "this API key has been revoked", fatal=True)
-        return Principal(app=record.app, role="bot", key=key_id(record.key_hash))
+        return Principal(app=record.app, role="bot", key=key_id(record.key_hash),
+                         read_only=key.startswith(READ_ONLY_PREFIX), key_prefix=record.prefix)
 
     async def key_live(self, app: str, kid: str) -> bool:
         """Whether the app's key with this id exists and is not revoked."""

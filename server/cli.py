@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import importlib.metadata
 import os
 import signal
 import sys
 from typing import Any, Sequence
 
 from server.cli_common import CliError, add_store_option, unreachable
+from server.version import version
 
 __all__ = ["add_store_option", "build_parser", "main", "run_async"]
 
@@ -28,14 +28,6 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-def version() -> str:
-    # The distribution is campfire-games; environments installed before the rename hold "campfire".
-    for name in ("campfire-games", "campfire"):
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return "unknown"  # run from a checkout that was never installed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="create a demo app with demo content on first start")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
                        help="how much the server logs (default info)")
+    serve.add_argument("--log-format", default=None, choices=["text", "json"],
+                       help="log lines as text (default) or one JSON object per line")
     add_store_option(serve)
     serve.set_defaults(func=_serve)
     for name in COMMAND_MODULES:
@@ -62,7 +56,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings(args.config, overrides={
-            "host": args.host, "port": args.port, "store": args.store, "demo": args.demo or None})
+            "host": args.host, "port": args.port, "store": args.store, "demo": args.demo or None,
+            "log_format": args.log_format})
     except ConfigFileError as exc:
         print(f"campfire: {exc}", file=sys.stderr)
         return 2

@@ -5,7 +5,7 @@ import argparse
 import time
 from typing import Any
 
-from server.auth import add_key, create_app, hash_key
+from server.auth import READ_ONLY_PREFIX, add_key, create_app, hash_key
 from server.cli_common import (
     CliError,
     add_json_option,
@@ -35,6 +35,15 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     add_store_option(key)
     add_json_option(key)
     key.set_defaults(func=lambda a: run_store_command(a, _add_key))
+    keys = verbs.add_parser("keys", help="an app's keys: create one (full or read-only)")
+    key_verbs = keys.add_subparsers(dest="key_verb", metavar="VERB", required=True)
+    kcreate = key_verbs.add_parser("create", help="create a key for an app and print it (shown once)")
+    kcreate.add_argument("app", help="the app's id or name")
+    kcreate.add_argument("--read-only", action="store_true",
+                         help="an operator key that reads everything of the app and changes nothing")
+    add_store_option(kcreate)
+    add_json_option(kcreate)
+    kcreate.set_defaults(func=lambda a: run_store_command(a, _add_key))
     revoke = verbs.add_parser("revoke", help="revoke a key: refused at once at hello and over REST, with the member tokens it "
                                 "minted; open connections using either are closed within 10 s")
     revoke.add_argument("key", help="the full key")
@@ -67,7 +76,8 @@ async def _list(store: Store, args: argparse.Namespace) -> int:
         if not data:
             return "no apps yet: campfire apps create NAME"
         rows = [(a["id"], a["name"], _when(a["created_at"]),
-                 ", ".join(k["prefix"] + "…" + (" (revoked)" if k["revoked_at"] else "") for k in a["keys"]))
+                 ", ".join(k["prefix"] + "…" + (" (read-only)" if k["prefix"].startswith(READ_ONLY_PREFIX) else "")
+                           + (" (revoked)" if k["revoked_at"] else "") for k in a["keys"]))
                 for a in data]
         return table(["app", "name", "created", "keys"], rows)
 
@@ -77,8 +87,10 @@ async def _list(store: Store, args: argparse.Namespace) -> int:
 
 async def _add_key(store: Store, args: argparse.Namespace) -> int:
     app = await find_app(store, args.app)
-    key = await add_key(store, app.id)
-    emit(args, {"app": app.id, "key": key}, lambda: f"key:  {key}")
+    read_only = bool(getattr(args, "read_only", False))
+    key = await add_key(store, app.id, read_only=read_only)
+    emit(args, {"app": app.id, "key": key, "read_only": read_only},
+         lambda: f"key:  {key}" + ("  (read-only)" if read_only else ""))
     return 0
 
 

@@ -52,6 +52,8 @@ class Settings:
     clip_ttl: int = 3600  # seconds a song clip link stays valid
     play_link_ttl: int = 900  # seconds a launch link stays valid (the session it opens lasts longer)
     telegram_max_age: int = 86400  # oldest Telegram Web App initData (auth_date) accepted, seconds
+    # Operations.
+    log_format: str = "text"  # "text" or "json" (one JSON object per line; docs/operators.md, "Logs")
 
     @classmethod
     def names(cls) -> list[str]:
@@ -85,6 +87,8 @@ class Settings:
         if self.public_url and not _is_base_url(self.public_url):
             raise ConfigFileError("'public_url' must be an http:// or https:// address with no path, "
                                   "e.g. https://play.example.com")
+        if self.log_format not in ("text", "json"):
+            raise ConfigFileError("'log_format' must be 'text' or 'json'")
         if not (0 <= self.port < 65536):
             raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
 

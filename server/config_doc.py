@@ -20,7 +20,8 @@ HELP: dict[str, str] = {
     "store": "Where everything is kept: a SQLite file path (embedded, one process) or `redis://host:port/db`.",
     "data_dir": "Folder for rendered media and the demo key.",
     "demo": "Create a demo app with demo content on first start and print its key.",
-    "max_frame_bytes": "Largest websocket frame accepted; bigger ones get `frame_too_large` (docs/PROTOCOL.md, Limits).",
+    "max_frame_bytes": "Largest websocket frame accepted; bigger ones get `frame_too_large` "
+                       "(docs/PROTOCOL.md, Limits).",
     "frames_per_second": "Sustained frames per second per connection before `rate_limited`.",
     "frame_burst": "Frames a connection may send at once above the sustained rate.",
     "max_connections": "Websocket connections per server process; more are closed with code 1013.",
@@ -48,6 +49,7 @@ HELP: dict[str, str] = {
     "clip_ttl": "Seconds a song clip link stays valid (links are signed and name no song).",
     "play_link_ttl": "Seconds a play link stays valid; the session it opens lasts `player_token_ttl`.",
     "telegram_max_age": "Oldest Telegram Web App data (`auth_date`) the play page accepts, in seconds.",
+    "log_format": "`text` (one readable line per event, ids as key=value) or `json` (one JSON object per line).",
 }
 
 ENV_PREFIX = "CAMPFIRE_"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from server.auth import Auth, create_app
 from server.config import Settings
+from server.demo_activity import seed_demo_activity
 from server.play.links import KEY_PURPOSE, Launch, sign
 from server.store import Store
 
@@ -21,8 +23,10 @@ DEMO_MEMBERS = (("alice", "Alice"), ("bob", "Bob"))
 DEMO_LINK_TTL = 7 * 24 * 3600  # a demo's links outlive the first coffee break
 
 
-async def ensure_demo(store: Store, settings: Settings) -> tuple[str, str | None]:
-    """Return (app id, key or None if it was created elsewhere and its key is unknown)."""
+async def ensure_demo(store: Store, settings: Settings, with_activity: bool = False) -> tuple[str, str | None]:
+    """Return (app id, key or None if it was created elsewhere and its key is unknown).
+    ``with_activity``: on creation, also write a few weeks of made-up games (``serve --demo``,
+    for the console; ``play --demo`` starts from an empty group)."""
     key_file = Path(settings.data_dir) / "demo-key"
     for app in await store.list_apps():
         if app.name == DEMO_APP_NAME:
@@ -31,6 +35,8 @@ async def ensure_demo(store: Store, settings: Settings) -> tuple[str, str | None
     app, key = await create_app(store, DEMO_APP_NAME, settings={"demo": True})
     await store.set_group_settings(app.id, DEMO_GROUP, {"timezone": settings.default_timezone, "lang": "zh",
                                                         "name": "Campfire 演示群"})
+    if with_activity:  # a few weeks of games in a few groups: figures and charts to show
+        await seed_demo_activity(store, app.id, time.time(), settings.default_timezone)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -74,6 +80,7 @@ def banner(settings: Settings, app_id: str, key: str | None, links: list[tuple[s
         "  Campfire demo is running.",
         f"  websocket: {url}",
         f"  REST:      http://{settings.host}:{settings.port}/v1/games",
+        f"  console:   http://{settings.host}:{settings.port}/console   (sign in with the demo key)",
         f"  demo app:  {app_id}",
         f"  demo key:  {key or '(unknown: see ' + settings.data_dir + '/demo-key)'}",
         f"  try it:    {_command()} play --url {url} --key {key or 'KEY'}",

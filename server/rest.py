@@ -5,18 +5,25 @@ REST uses the same error codes as the websocket; each code maps to one HTTP stat
 from __future__ import annotations
 
 import functools
+import logging
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server import access
+from server.logs import auth_failure, key_used
+from server.metrics import AUTH_FAILURES
 from server.protocol import ProtocolError, dumps_json, loads_json
+from server.readonly import check_method
 from server.store import store_unreachable
 
 if TYPE_CHECKING:
     from server.auth import Principal
     from server.services import Services
+    from server.validate import Schema
+
+log = logging.getLogger("campfire.rest")
 
 STATUS: dict[str, int] = {
     "unauthorized": 401, "key_revoked": 401, "forbidden": 403, "unknown_room": 404,
@@ -74,25 +81,58 @@ Endpoint = Callable[[Request, "Principal"], Awaitable[Any]]
 
 
 def endpoint(fn: Endpoint) -> Callable[[Request], Awaitable[Response]]:
-    """Authenticate, call ``fn``, and turn its result or ProtocolError into JSON."""
+    """Authenticate, call ``fn``, and turn its result or ProtocolError into JSON. A read-only
+    operator key is refused anything but GET; a failure of our own is a JSON ``internal``."""
 
     @functools.wraps(fn)
     async def wrapper(request: Request) -> Response:
         try:
             who = await principal(request)
+            check_method(who, request.method)
+            if who.is_bot:
+                key_used("rest", who.app, who.key_prefix or "")
             result = await fn(request, who)
         except ProtocolError as err:
+            _observe(request, err)
             return error_response(err)
         except Exception as exc:
-            if not store_unreachable(exc):
-                raise
-            return error_response(ProtocolError("unavailable", "the store is unreachable just now; retry"))
+            if store_unreachable(exc):
+                unavailable = ProtocolError("unavailable", "the store is unreachable just now; retry")
+                _observe(request, unavailable)
+                return error_response(unavailable)
+            log.exception("REST %s %s failed", request.method, request.url.path)
+            failure = ProtocolError("internal", "the server failed on this request")
+            _observe(request, failure)
+            return error_response(failure)
         return result if isinstance(result, Response) else SafeJSONResponse(result)
 
     return wrapper
 
 
 require_bot = access.bot_only
+
+
+def query_params(request: Request, schema: "Schema") -> dict[str, Any]:
+    """The query string checked by ``schema``: integer fields parsed, unknown names refused."""
+    raw: dict[str, Any] = {}
+    for name, value in request.query_params.items():
+        field = schema.fields.get(name)
+        if field is not None and field.kind is int:
+            try:
+                raw[name] = int(value)
+            except ValueError:
+                raise ProtocolError("invalid_payload", f"'{name}' must be an integer", field=name) from None
+        else:
+            raw[name] = value
+    return schema(raw)
+
+
+def _observe(request: Request, err: ProtocolError) -> None:
+    metrics = getattr(services(request), "metrics", None)  # (tests may mount REST without the whole app)
+    if metrics is not None:
+        metrics.error("rest", err.code)
+    if err.code in AUTH_FAILURES:
+        auth_failure("rest", err.code, err.message, peer=request.client.host if request.client else None)
 
 
 def int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:

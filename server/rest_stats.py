@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from server.auth import Principal
 from server.handlers import stats
+from server.openapi import describe
 from server.protocol import ProtocolError
 from server.rest import endpoint, json_body, services
 from server.validate import Schema
@@ -34,7 +35,13 @@ def _query(request: Request, schema: Schema) -> dict[str, Any]:
     return schema(raw)
 
 
+def _summary(fn: Query) -> str:
+    doc = (fn.__doc__ or "").strip().splitlines()
+    return doc[0] if doc else fn.__name__.replace("_", " ")
+
+
 def _get(schema: Schema, fn: Query) -> Any:
+    @describe(_summary(fn), auth="member", query=schema, tag="stats")
     @endpoint
     async def run(request: Request, who: Principal) -> Any:
         return await fn(services(request), who, _query(request, schema))
@@ -43,6 +50,7 @@ def _get(schema: Schema, fn: Query) -> Any:
 
 
 def _post(schema: Schema, fn: Query) -> Any:
+    @describe(_summary(fn), auth="bot", body=schema, tag="stats", writes=True)
     @endpoint
     async def run(request: Request, who: Principal) -> Any:
         return await fn(services(request), who, schema(await json_body(request)))

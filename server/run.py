@@ -10,10 +10,12 @@ import sys
 from typing import Any, AsyncIterator, Callable
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from server.app import create_app
 from server.clock import Clock
 from server.config import Settings
+from server.logs import setup_logging
 from server.store import Store, is_redis_url, sqlite_path
 from server.store.filelock import StoreInUse, hold_serving_lock
 
@@ -36,10 +38,11 @@ class OneLineForBadInput(logging.Filter):
 _BAD_INPUT_FILTER = OneLineForBadInput()
 
 
-def _uvicorn_config(app: Callable[..., Any], settings: Settings, log_level: str) -> uvicorn.Config:
+def _uvicorn_config(app: Callable[..., Any], settings: Settings, log_level: str,
+                    log_config: dict[str, Any] | None | str = LOGGING_CONFIG) -> uvicorn.Config:
     logging.getLogger("uvicorn.error").addFilter(_BAD_INPUT_FILTER)  # idempotent: one instance
     return uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level=log_level, lifespan="on",
+        app, host=settings.host, port=settings.port, log_level=log_level, lifespan="on", log_config=log_config,
         ws="websockets-sansio" if _has_sansio() else "websockets",
         # The protocol's own limit answers oversized frames with an error and keeps the
         # connection; uvicorn's hard cap (16×) only guards memory and closes with 1009.
@@ -71,7 +74,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(settings: Settings, log_level: str = "info") -> int:
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(log_level, settings.log_format)
     lock = None
     if not is_redis_url(settings.store):
         try:  # the embedded store is one process: refuse a second on the same file
@@ -79,12 +82,14 @@ def serve(settings: Settings, log_level: str = "info") -> int:
         except StoreInUse as exc:
             print(f"campfire: {exc}", file=sys.stderr, flush=True)
             return 1
-    server = uvicorn.Server(_uvicorn_config(create_app(settings), settings, log_level))
+    # uvicorn's own lines go through our handler too (text or JSON): no log config of its own.
+    server = uvicorn.Server(_uvicorn_config(create_app(settings), settings, log_level, log_config=None))
     try:
         sock = listening_socket(settings.host, settings.port)
     except OSError as exc:
         print(f"campfire: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", flush=True)
         return 1
+    sock.listen(2048)  # connections made after the line below wait in the backlog, never refused
     print(startup_line(settings, sock.getsockname()[1]), flush=True)
     try:
         server.run(sockets=[sock])

@@ -17,6 +17,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from server import access
 from server.direct import RAW_SEND, DirectWriter, frame_payload
 from server.handlers import Context, load_all
+from server.logs import auth_failure, key_used
+from server.metrics import AUTH_FAILURES
 from server.protocol import (
     CLOSE_POLICY,
     CLOSE_TRY_AGAIN,
@@ -30,6 +32,7 @@ from server.protocol import (
     peek_id,
     reply,
 )
+from server.readonly import check_frame
 from server.store import store_unreachable
 from server.validate import Field, Schema
 
@@ -89,6 +92,9 @@ class Session:
         # and an idle connection carries no task of its own.
         self._writer_task: asyncio.Task[None] | None = None
         self.direct = DirectWriter.for_send(ws.scope.get(RAW_SEND))
+        # The metrics' plain counters, held here: counting a frame is one dict increment.
+        self._frames_in = services.metrics.frames_in
+        self._frames_out = services.metrics.frames_out
 
     # --- audience ------------------------------------------------------------------
     def may_see(self, to: Any) -> bool:
@@ -103,6 +109,7 @@ class Session:
 
     # --- sending -------------------------------------------------------------------
     def send_event(self, frame: "EventFrame") -> None:
+        self._frames_out["event"] += 1
         if self._can_write_now():
             assert self.direct is not None
             self.direct.write(frame.framed_binary() if self.binary else frame.framed_text())
@@ -115,6 +122,7 @@ class Session:
             await asyncio.wait({self._writer_task})
 
     def send(self, frame: dict[str, Any]) -> None:
+        self._frames_out[frame["type"]] += 1
         payload = encode_binary(frame) if self.binary else encode_text(frame)
         if self._can_write_now():
             assert self.direct is not None
@@ -252,6 +260,8 @@ class Session:
                                         retry_after=round(self.limiter.retry_after(), 3))
                 frame = decode(raw)
                 rid = frame.get("id")
+                kind = frame["type"]
+                self._frames_in[kind if kind in routes or kind == "hello" else "other"] += 1
                 if frame["type"] == "hello":
                     welcome = {"type": "welcome", "data": await self._hello(frame["data"])}
                     self.send(welcome if rid is None else {**welcome, "id": rid})
@@ -260,6 +270,10 @@ class Session:
                 if result is not None:
                     self.send(reply(rid, result))
             except ProtocolError as err:
+                self.services.metrics.error("ws", err.code)
+                if err.code in AUTH_FAILURES:
+                    auth_failure("ws", err.code, err.message, session=self.id,
+                                 peer=self.ws.client.host if self.ws.client else None)
                 self.send(error(err.rid if rid is None else rid, err))
                 if err.fatal:
                     self._close_soon(close_code(err.code), err.code)
@@ -267,9 +281,12 @@ class Session:
             except Exception as exc:
                 if store_unreachable(exc):  # nothing was committed: retry later (docs/PROTOCOL.md)
                     log.warning("store unreachable: %s", exc)
+                    self.services.metrics.error("ws", "unavailable")
+                    self.services.metrics.store_error("ws", exc)
                     self.send(error(rid, ProtocolError("unavailable", "the store is unreachable just now; retry")))
                     continue
-                log.exception("handler failed")
+                log.exception("handler failed", extra={"session": self.id})
+                self.services.metrics.error("ws", "internal")
                 self.send(error(rid, ProtocolError("internal", "the server failed on this frame")))
 
     async def _dispatch(self, routes: dict[str, Any], frame: dict[str, Any]) -> dict[str, Any] | None:
@@ -281,6 +298,7 @@ class Session:
             raise ProtocolError("unknown_type", f"no frame type '{kind}'")
         if route.bots_only:
             access.bot_only(self.principal, f"'{kind}'")
+        check_frame(self.principal, kind)
         data = route.schema(frame["data"])
         return await route.fn(Context(self.principal, self.services, self), data)
 
@@ -302,6 +320,8 @@ class Session:
             raise ProtocolError("unauthorized", "hello needs a 'key' (bots) or a 'token' (members)", fatal=True)
         self.services.credentials.arm()  # re-checked while the connection stays open
         p = self.principal
+        if p.is_bot:
+            key_used("ws", p.app, p.key_prefix or "", session=self.id)
         welcome = {
             "protocol": max(common), "session": self.id, "app": p.app, "role": p.role,
             "limits": {"max_frame_bytes": self.services.settings.max_frame_bytes,

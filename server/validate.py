@@ -102,6 +102,34 @@ class Field:
         return value
 
 
+    def json_schema(self, name: str = "") -> dict[str, Any]:
+        """This field as JSON Schema, with the bounds ``check`` applies (for /v1/openapi.json,
+        server/openapi.py): one declaration serves validation and documentation."""
+        kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
+        types = [JSON_TYPES[k] for k in kinds if k in JSON_TYPES]
+        if "number" in types and "integer" in types:
+            types.remove("integer")  # a JSON Schema number includes the integers
+        if self.nullable:
+            types.append("null")
+        out: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
+        if self.max_len is not None:
+            for kind, keyword in ((str, "maxLength"), (list, "maxItems"), (dict, "maxProperties")):
+                if kind in kinds:
+                    out[keyword] = self.max_len
+        if self.min is not None:
+            out["minimum"] = self.min
+        if self.max is not None:
+            out["maximum"] = self.max
+        if name in ID_FIELDS and str in kinds:
+            out["pattern"] = r"\S"  # not empty or only spaces
+        if self.default is not None:
+            out["default"] = self.default
+        return out
+
+
+JSON_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object",
+                               list: "array"}
+
 # Ids that must be non-empty strings wherever they appear.
 ID_FIELDS = frozenset({"room", "group", "player", "game", "name"})
 
@@ -129,6 +157,12 @@ class Schema:
 
     def __init__(self, **fields: Field) -> None:
         self.fields = fields
+
+    def json_schema(self) -> dict[str, Any]:
+        """The schema as a JSON Schema object: unknown fields refused, as ``__call__`` does."""
+        return {"type": "object", "additionalProperties": False,
+                "properties": {name: f.json_schema(name) for name, f in self.fields.items()},
+                "required": [name for name, f in self.fields.items() if f.required]}
 
     def __call__(self, data: Mapping[str, Any]) -> dict[str, Any]:
         unknown = [k for k in data if k not in self.fields]

@@ -33,7 +33,7 @@ def test_each_environment_variable_in_the_reference_sets_its_setting() -> None:
     for f in dataclasses.fields(Settings):
         default = getattr(Settings(), f.name)
         raw = {bool: "true" if not default else "false", int: "7", float: "7.5", str: "x"}[type(default)]
-        raw = {"public_url": "https://x.example"}.get(f.name, raw)  # checked to be a bare http(s) address
+        raw = {"public_url": "https://x.example", "log_format": "json"}.get(f.name, raw)  # checked values
         assert f"`CAMPFIRE_{f.name.upper()}`" in reference()
         loaded = load_settings(env={f"CAMPFIRE_{f.name.upper()}": raw})
         assert getattr(loaded, f.name) != default, f.name

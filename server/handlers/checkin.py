@@ -63,7 +63,11 @@ async def check_in(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         await store.save_checkin(app, group, member, repaired, version=version)
         return rules.check_in(repaired, now, cfg)
 
-    return _reply(member, await change_atomically(attempt))
+    outcome = await change_atomically(attempt)
+    reply = _reply(member, outcome)
+    if not outcome.already:  # webhooks and metrics (server/observe.py)
+        ctx.services.rooms.local.observer.checkin(app, group, member, reply)
+    return reply
 
 
 @handler("checkin.makeup", Schema(group=Id(), player=Id(required=False), day=Text(10)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import msgpack
@@ -20,6 +21,7 @@ from games.registry import get_game
 from server import room_logic
 from server.auth import new_id
 from server.clock import Clock
+from server.observe import RoomObserver
 from server.protocol import ProtocolError
 from server.runtime.frames import EventFrame
 from server.runtime.room import RECENT_EVENTS, Room
@@ -56,6 +58,8 @@ class LocalRooms:
         self.rooms: dict[str, Room] = {}
         # An event's data as logged and sent (server/clips.py turns clip paths into links).
         self.public_data: Callable[[str, dict[str, Any], float], dict[str, Any]] | None = None
+        # Metrics, logs and webhooks hear of rooms created, started, finished (server/observe.py).
+        self.observer: RoomObserver = RoomObserver()
 
     # --- lifecycle -----------------------------------------------------------------
     async def close(self) -> None:
@@ -120,6 +124,7 @@ class LocalRooms:
             await self._commit(room, {"op": "create", "now": now}, [Event("room_created", {
                 "game": room.record.game, "group": room.record.group, "config": data["config"]})],
                 force_snapshot=True)
+            self.observer.room_created(room)
 
     @staticmethod
     def new_room_id() -> str:
@@ -181,6 +186,7 @@ class LocalRooms:
             events = room_logic.apply_start(game, room.data, seed, now, content)
             # A start is never replayed (its content is not in the log): it always snapshots.
             await self._commit(room, {"op": "start", "now": now}, events, force_snapshot=True)
+            self.observer.room_started(room)
             await self._after_step(room)
         await self._remember_content(room, window)
 
@@ -201,6 +207,8 @@ class LocalRooms:
             else:
                 op, events = "tick", room_logic.apply_tick(room.game, room.data, now)
             await self._commit(room, {"op": op, "now": now}, events)
+            if op == "expire":
+                self.observer.room_expired(room, "the lobby was not started within lobby_ttl")
             await self._after_step(room)
 
     async def _submit(self, room: Room, room_input: dict[str, Any]) -> list[StoredEvent]:
@@ -262,6 +270,7 @@ class LocalRooms:
         snapshot = None
         if force_snapshot or data["input_n"] % self.settings.snapshot_every == 0:
             snapshot = msgpack.packb(data, use_bin_type=True)
+        started = time.perf_counter()
         try:
             await self.store.commit_step(record, data["input_n"], room_input, stored, snapshot, room.epoch)
         except Fenced:
@@ -275,11 +284,13 @@ class LocalRooms:
             unreachable = store_unreachable(exc)
             log.log(logging.WARNING if unreachable else logging.ERROR, "commit failed for room %s; reloading it "
                     "from the store", room.id, exc_info=not unreachable)
+            self.observer.store_error("commit", exc)
             self._lose(room, fenced=False)
             if unreachable:
                 raise ProtocolError("unavailable", "the store is unreachable just now; nothing was applied, "
                                     "retry") from None
             raise ProtocolError("internal", "the room could not be saved; please retry") from None
+        self.observer.commit_took(time.perf_counter() - started)
         room.recent.extend(stored)
         self.watchers.publish(room.id, stored)
         return stored
@@ -318,6 +329,7 @@ class LocalRooms:
         await self.store.apply_result(record)  # idempotent: a retry after a crash is harmless
         room.record.status = "finished"
         await self.store.save_room(room.record)
+        self.observer.room_finished(room, record.to_dict())
 
     async def _recent_window(self, room: Room, pack_size: int) -> int:
         """How many recent items this group avoids for this game: most of the pack

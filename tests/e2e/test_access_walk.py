@@ -132,6 +132,14 @@ def rest_only(room: str) -> list[tuple[str, str, dict[str, str | None]]]:
     return [
         ("GET", "/v1/app", ANYONE),
         ("GET", f"/v1/rooms/{room}/events", ROOM_BOTS),
+        # Operators' endpoints (docs/operators.md): the app's key only.
+        ("GET", "/v1/webhooks", BOTS_ONLY),
+        ("POST", "/v1/webhooks", BOTS_ONLY),
+        ("GET", "/v1/webhooks/wh_none/deliveries", BOTS_ONLY),
+        ("DELETE", "/v1/webhooks/wh_none", BOTS_ONLY),
+        ("GET", "/v1/console/groups", BOTS_ONLY),
+        ("GET", "/v1/console/groups/g1", BOTS_ONLY),
+        ("GET", "/v1/console/groups/g1/members/alice", BOTS_ONLY),
     ]
 
 
@@ -177,7 +185,11 @@ async def test_every_frame_and_endpoint_follows_one_rule_per_resource_on_both_pa
     walked_paths: set[str] = set()
     template = {"/v1/rooms/" + room: "/v1/rooms/{room}", f"/v1/rooms/{room}/events": "/v1/rooms/{room}/events",
                 "/v1/checkins/g1/alice": "/v1/checkins/{group}/{member}", "/v1/groups/g1": "/v1/groups/{group}",
-                "/v1/groups/g1/members": "/v1/groups/{group}/members"}
+                "/v1/groups/g1/members": "/v1/groups/{group}/members",
+                "/v1/webhooks/wh_none": "/v1/webhooks/{hook}",
+                "/v1/webhooks/wh_none/deliveries": "/v1/webhooks/{hook}/deliveries",
+                "/v1/console/groups/g1": "/v1/console/groups/{group}",
+                "/v1/console/groups/g1/members/alice": "/v1/console/groups/{group}/members/{member}"}
     for caller in CALLERS:
         ws = conns[caller]
         async with httpx.AsyncClient(base_url=server.http,
