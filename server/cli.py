@@ -28,8 +28,6 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="campfire", description="Campfire: games and activity for chat groups")
     parser.add_argument("--version", action="version", version=f"campfire {version()}",
