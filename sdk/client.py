@@ -246,7 +246,7 @@ class Client:
             for room, seq in list(self._last_seq.items()):
                 for tries in range(20):  # a room moving between nodes answers `unavailable` a moment
                     try:
-                        await self.request("room.watch", {"room": room, "after": seq})
+                        self._caught_up(await self.request("room.watch", {"room": room, "after": seq}))
                         break
                     except CampfireError as exc:
                         if exc.code != "unavailable" or tries == 19:
@@ -455,7 +455,20 @@ class Client:
             data["after"] = after
         reply = await self.request("room.watch", data)
         self._last_seq.setdefault(room, after if after is not None else reply["seq"])
+        self._caught_up(reply)
         return Room.from_wire(reply["room"])
+
+    def _caught_up(self, reply: dict[str, Any]) -> None:
+        """A resume from before what the room's log still holds (log retention) replays
+        nothing: the reply says ``behind`` and carries the room's view. The caller gets it as
+        one ``behind`` event (data: ``room``, ``view``) in ``events()``, and the client goes on
+        from the room's current seq; it does not ask again."""
+        if not reply.get("behind"):
+            return
+        room = reply["room"]["id"]
+        self._last_seq[room] = max(self._last_seq.get(room, 0), int(reply["seq"]))
+        self._events.put_nowait(Event(room, int(reply["seq"]), "behind",
+                                      {"room": reply["room"], "view": reply.get("view")}))
 
     async def unwatch(self, room: str) -> None:
         await self.request("room.unwatch", {"room": room})

@@ -39,6 +39,7 @@ class Settings:
     one_game_per_group: bool = True
     create_key_ttl: float = 86_400.0  # how long a room.create idempotency key returns its room (s)
     lobby_ttl: float = 1800.0  # a lobby not started this long after its creation closes (s); 0: never
+    log_retention_days: float = 30.0  # finished/closed rooms' event logs are pruned after this; 0: forever
     default_timezone: str = "Asia/Shanghai"
     default_lang: str = "zh"
     # Nodes sharing a Redis store (docs/operators.md "Running several nodes").
@@ -89,6 +90,8 @@ class Settings:
                                   "e.g. https://play.example.com")
         if self.log_format not in ("text", "json"):
             raise ConfigFileError("'log_format' must be 'text' or 'json'")
+        if self.log_retention_days < 0:
+            raise ConfigFileError("'log_retention_days' must be 0 (keep forever) or positive")
         if not (0 <= self.port < 65536):
             raise ConfigFileError("'port' must be between 0 (any free port) and 65535")
 

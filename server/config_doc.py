@@ -35,6 +35,9 @@ HELP: dict[str, str] = {
     "create_key_ttl": "Seconds a `room.create` idempotency `key` keeps returning the room it made.",
     "lobby_ttl": "Seconds after its creation a lobby nobody started closes (`room_closed`, reason `expired`), "
                  "freeing its group; 0 keeps lobbies open forever.",
+    "log_retention_days": "Days after a room finished or closed before its event log is pruned to its last event "
+                          "(checked hourly; results, boards and activity stay; a resume from before it gets the "
+                          "room's view, `behind`); 0 keeps logs forever.",
     "default_timezone": "Time zone for days, weeks and check-ins of groups that set none.",
     "default_lang": "Language of texts for groups that set none (`zh` or `en`).",
     "lease_seconds": "Redis only: how long a node's lease on a room lasts without renewal (renewed every third of it); "

@@ -88,7 +88,11 @@ async def view(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 @handler("room.watch", Schema(room=Id(), after=Int(required=False, default=None, min=0)))
 async def watch(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     assert ctx.session is not None
-    return await ctx.services.rooms.watch(ctx.principal.app, data["room"], ctx.session, data["after"], _group(ctx))
+    out = await ctx.services.rooms.watch(ctx.principal.app, data["room"], ctx.session, data["after"], _group(ctx))
+    if out.get("behind"):  # the log no longer holds what it missed: the snapshot view instead
+        viewer = access.viewer(ctx.principal, None)
+        out["view"] = (await _call(ctx, data["room"], "view", {"viewer": viewer}))["view"]
+    return out
 
 
 @handler("room.unwatch", Schema(room=Id()))

@@ -15,7 +15,7 @@ import builtins
 import logging
 from typing import TYPE_CHECKING, Any, Callable
 
-from server.clock import Clock
+from server.clock import Clock, TimerHandle
 from server.nodes import Nodes, SingleNode
 from server.protocol import ProtocolError
 from server.relay import Follower, Inbox, Moved, RelayTimeout
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("campfire.rooms")
 
 MAX_OWNER_HINTS = 50_000
+PRUNE_EVERY = 3600.0  # seconds between log-retention passes (docs/operators.md "Log retention")
+DAY = 86_400.0
 
 
 def _unknown(room_id: str) -> ProtocolError:
@@ -56,6 +58,7 @@ class Rooms:
         self.follower: Follower | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._pruner: TimerHandle | None = None
 
     @property
     def rooms(self) -> dict[str, Room]:
@@ -80,6 +83,29 @@ class Rooms:
         count = await self.sweep()
         if self.nodes.shared:
             self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop())
+        self._arm_pruner(self.clock.now())
+        return count
+
+    def _arm_pruner(self, when: float) -> None:
+        if self.settings.log_retention_days > 0:
+            self._pruner = self.clock.call_at(when, self._prune_pass)
+
+    async def _prune_pass(self) -> None:
+        """Log retention, on the room clock: every node runs it (each prune is idempotent, so
+        nodes sharing a Redis store may overlap); a store outage only delays it to the next pass."""
+        try:
+            await self.prune_logs()
+        except Exception:
+            log.warning("log retention pass failed; retrying in %d s", PRUNE_EVERY, exc_info=True)
+        self._arm_pruner(self.clock.now() + PRUNE_EVERY)
+
+    async def prune_logs(self) -> int:
+        """Prune the event logs of rooms finished or closed more than ``log_retention_days`` ago."""
+        if self.settings.log_retention_days <= 0:
+            return 0
+        count = await self.store.prune_room_logs(self.clock.now() - self.settings.log_retention_days * DAY)
+        if count:
+            log.info("log retention: pruned the event logs of %d rooms", count)
         return count
 
     async def restore(self) -> int:
@@ -87,6 +113,8 @@ class Rooms:
         return await self.sweep()
 
     async def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
         for task in (self._sweeper, *self._tasks):
             if task is not None:
                 task.cancel()
@@ -350,7 +378,19 @@ class Rooms:
     async def watch(self, app: str, room_id: str, watcher: Watcher, after: int | None,
                     group: str | None = None) -> dict[str, Any]:
         """Follow the room from ``after`` (None: from now): {"room": …, "seq": last seq}.
-        Events it missed are sent before this returns; live ones follow in order."""
+        Events it missed are sent before this returns; live ones follow in order. When log
+        retention pruned events after ``after``, nothing is replayed: it watches from now and
+        the reply carries ``"behind": True`` (the caller adds the room's view)."""
+        behind = after is not None and await self.store.first_seq(room_id) > after + 1
+        if behind:
+            after = None
+        out = await self._watch(app, room_id, watcher, after, group)
+        if behind:
+            out["behind"] = True
+        return out
+
+    async def _watch(self, app: str, room_id: str, watcher: Watcher, after: int | None,
+                     group: str | None) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.lease_seconds + self.settings.relay_timeout
         for attempt in range(1000):

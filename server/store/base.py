@@ -306,6 +306,21 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def last_seq(self, room_id: str) -> int: ...
 
+    @abc.abstractmethod
+    async def prune_room_logs(self, before: float) -> int:
+        """Log retention: for every finished or closed room last updated before ``before``,
+        delete its event log but its last event (so ``last_seq`` and a later round's numbering
+        hold) and mark the room pruned. Live and quarantined rooms (kept for a post-mortem)
+        are never touched; results, boards and activity live elsewhere and stay. Inputs a
+        snapshot covers are already dropped at each snapshot; those after it are what rebuilds
+        the room, so they stay. Idempotent (several nodes may run it at once). Returns how
+        many rooms lost events."""
+
+    @abc.abstractmethod
+    async def first_seq(self, room_id: str) -> int:
+        """The oldest event number the room's log still holds (0 when empty): a resume from
+        before it cannot be replayed."""
+
     # --- results and boards --------------------------------------------------------
     @abc.abstractmethod
     async def apply_result(self, result: ResultRecord) -> bool:

@@ -11,7 +11,8 @@ Key layout (``P`` is the prefix, ``cf:`` by default; ``A`` an app id, ``G`` a gr
   P glive:A:G        string the id of the group's live room (exclusive creates; stale once that room ends)
   P rkey:A:KEY       string the room a create with idempotency key KEY made (expires)
   P mem:A:G:KIND     zset   remembered items by a per-list counter; P memn:A:G:KIND the counter
-  P room:ID          hash   the RoomRecord fields, and ``epoch``: the room's fencing epoch
+  P room:ID          hash   the RoomRecord fields, and ``epoch``: the room's fencing epoch;
+                            ``pruned``: when log retention trimmed its events
   P lease:ID         string the owner node's id, expiring (server/nodes/leases.py)
   P inbox:NODE       stream requests to a node and replies to it (server/relay/)
   P rooms:A          zset   room ids by created_at;  P live: live room ids
@@ -595,6 +596,26 @@ class RedisStore(Store):
     async def last_seq(self, room_id: str) -> int:
         last = await self.db.xrevrange(f"{self.p}ev:{room_id}", "+", "-", count=1)
         return int(_s(last[0][0]).split("-")[0]) if last else 0
+
+    async def first_seq(self, room_id: str) -> int:
+        first = await self.db.xrange(f"{self.p}ev:{room_id}", "-", "+", count=1)
+        return int(_s(first[0][0]).split("-")[0]) if first else 0
+
+    async def prune_room_logs(self, before: float) -> int:
+        """XTRIM MINID to the last event is idempotent, so nodes pruning at once agree; the
+        room hash gets ``pruned`` (the time) so reads can say why the log is short."""
+        count = 0
+        for app in await self.db.zrange(f"{self.p}apps", 0, -1):
+            for room in await self._rooms(await self.db.zrange(f"{self.p}rooms:{_s(app)}", 0, -1)):
+                if room.status not in ("finished", "closed") or room.updated_at >= before:
+                    continue
+                last = await self.last_seq(room.id)
+                if last == 0:
+                    continue
+                if await self.db.xtrim(f"{self.p}ev:{room.id}", minid=f"{last}-0", approximate=False):
+                    await self.db.hset(f"{self.p}room:{room.id}", "pruned", repr(before))
+                    count += 1
+        return count
 
     # --- results and boards --------------------------------------------------------
     async def _apply_script(self, result: ResultRecord) -> bool:

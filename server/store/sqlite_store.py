@@ -410,6 +410,23 @@ class SqliteStore(Store):
             "SELECT COALESCE(MAX(seq), 0) FROM room_events WHERE room = ?", (room_id,)).fetchone())
         return int(row[0])
 
+    async def prune_room_logs(self, before: float) -> int:
+        def run(db: sqlite3.Connection) -> int:
+            rooms = [r[0] for r in db.execute(
+                "SELECT r.id FROM rooms r WHERE r.status IN ('finished', 'closed') AND r.updated_at < ? "
+                "AND (SELECT COUNT(*) FROM room_events e WHERE e.room = r.id) > 1", (before,)).fetchall()]
+            for room in rooms:
+                db.execute("DELETE FROM room_events WHERE room = ? AND seq < "
+                           "(SELECT MAX(seq) FROM room_events WHERE room = ?)", (room, room))
+            return len(rooms)
+
+        return await self._tx(run)
+
+    async def first_seq(self, room_id: str) -> int:
+        row = await self._run(lambda db: db.execute(
+            "SELECT COALESCE(MIN(seq), 0) FROM room_events WHERE room = ?", (room_id,)).fetchone())
+        return int(row[0])
+
     # --- results and boards --------------------------------------------------------
     @staticmethod
     def _apply_result(db: sqlite3.Connection, r: ResultRecord) -> bool:
