@@ -121,9 +121,11 @@ def test_ctrl_c_while_waiting_on_the_store_exits_130_without_a_traceback() -> No
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         port = silent.getsockname()[1]
+        # A long read timeout (the URL's options win over the store's fail-fast default), so the
+        # command is still waiting when Ctrl-C comes however slow a loaded machine is.
         # As from a terminal: a suite started in the background inherits SIGINT ignored.
         proc = subprocess.Popen([sys.executable, "-m", "server.cli", "apps", "list", "--store",
-                                 f"redis://127.0.0.1:{port}/0"], cwd=ROOT, stdout=subprocess.PIPE,
+                                 f"redis://127.0.0.1:{port}/0?socket_timeout=120"], cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         silent.settimeout(60)
