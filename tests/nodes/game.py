@@ -159,7 +159,12 @@ async def play(cluster: Cluster, group: str, *, kill: Kill | None = None, member
     kill_task = asyncio.create_task(killer())
     await asyncio.wait_for(asyncio.gather(*(member(a) for n, a in agents.items() if n != "bot")), timeout)
     over = await _bot_sees_game_over(bot, room, cluster, timeout)
-    kill_task.cancel()
+    if kill is not None and kill.kind is not None:
+        # The point was reached (the bot saw its event): let the kill happen rather than race
+        # it. Cancelling here could stop a killer that saw game_over a moment before we did.
+        await asyncio.wait_for(kill_task, timeout)
+    else:
+        kill_task.cancel()
     await _check(cluster, out, agents, since, acked, over, timeout)
     out.reconnects = {name: (first[name], agent.reconnects) for name, agent in agents.items()}
     for agent in agents.values():
