@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 READ_FRAMES = frozenset({
     "ping", "games.list", "group.get", "room.get", "room.list", "room.view", "room.watch", "room.unwatch",
     "board.top", "board.rank", "board.around", "board.within", "board.list",
-    "activity.top", "activity.member", "health.group", "checkin.calendar",
+    "activity.top", "activity.member", "health.group", "health.groups", "health.settings", "checkin.calendar",
 })
 WRITE_FRAMES = frozenset({
     "checkin", "checkin.makeup", "group.set", "room.create", "room.join", "room.leave", "room.start", "room.act",
-    "room.announce", "room.close", "board.op", "activity.report", "token.mint",
+    "room.announce", "room.close", "board.op", "activity.report", "token.mint", "health.settings.set",
+    "group.members", "play.link", "play.telegram",  # launch links and tickets are credentials: minted by bots
 })
 READ_METHODS = frozenset({"GET", "HEAD"})
 

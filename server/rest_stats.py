@@ -60,6 +60,11 @@ def _post(schema: Schema, fn: Query) -> Any:
 
 def _post_group(schema: Schema, fn: Query) -> Any:
     """A JSON body with the path's ``{group}`` added."""
+    body = schema.json_schema()
+    body["properties"] = {k: v for k, v in body["properties"].items() if k != "group"}
+    body["required"] = [k for k in body["required"] if k != "group"]
+
+    @describe(_summary(fn), auth="bot", body=body, tag="stats", writes=True)
     @endpoint
     async def run(request: Request, who: Principal) -> Any:
         body = {**await json_body(request), "group": request.path_params["group"]}

@@ -89,7 +89,7 @@ async def _summary(svc: Services, who: Principal, group: str, activity: float, n
     settings = await svc.store.get_group_settings(who.app, group)
     week = [r for r in await svc.store.list_rooms(who.app, group) if r.status == "finished"
             and r.updated_at >= now - WEEK]
-    trend, part = figures["trend"], figures["participation"]
+    trend, part = figures["state"], figures["participation"]  # "state": the cooling state machine, with wow
     return {"id": group, "name": _name(settings), "activity": activity, "wow": trend.get("wow"),
             "cooling": bool(trend.get("cooling")), "at_risk": len(figures["at_risk"]),
             "members": int(part.get("members", 0)), "active": int(part.get("active", 0)), "games_week": len(week)}

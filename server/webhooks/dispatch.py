@@ -219,26 +219,22 @@ class Dispatcher(RoomObserver):
     async def check_cooling(self) -> int:
         """Send ``group.cooling`` for each group that has crossed into the alarm since the last
         check, for the apps that subscribe to it. Returns how many events were queued."""
-        from server.scoring import health
+        from server.health_read import group_report
         from server.scoring.boards import SCOPE_APP
-        from server.scoring.periods import group_tz
 
         sent = 0
         now = self.clock.now()
         for app in await self.store.list_apps():
             if not any("group.cooling" in h["events"] for h in await self.hooks.list_hooks(app.id)):
                 continue
-            figures_settings = health.health_settings(app.settings)
             for entry in await self.store.activity_top(app.id, SCOPE_APP, now, COOLING_GROUPS):
                 group = entry.member
                 settings = await self.store.get_group_settings(app.id, group)
-                tz = group_tz(settings, self.settings.default_timezone)
-                figures = health.report(await health.load_facts(self.store, app.id, group, now, tz),
-                                        figures_settings)
-                cooling = bool(figures["trend"]["cooling"])
+                figures = await group_report(self.store, app.id, group, now, self.settings.default_timezone)
+                cooling = bool(figures["state"]["cooling"])
                 was = await self.hooks.swap_flag(app.id, f"cooling:{group}", cooling)
                 if cooling and not was:
                     sent += await self.emit(app.id, "group.cooling", f"group.cooling:{group}:{figures['today']}",
                                             {"group": group, "name": settings.get("name"),
-                                             "trend": figures["trend"], "today": figures["today"]})
+                                             "trend": figures["state"], "today": figures["today"]})
         return sent

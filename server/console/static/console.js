@@ -185,7 +185,7 @@ async function webhooksCard() {
 async function groupPage(view, group) {
   const data = await api(`/console/groups/${enc(group)}`);
   const h = data.health;
-  const p = h.participation, t = h.trend;
+  const p = h.participation, t = h.state;
   view.replaceChildren(
     el("p", {}, link("#/", "← all groups")),
     el("h1", {}, data.name ? `${data.name} (${group})` : group),
