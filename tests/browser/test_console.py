@@ -93,6 +93,9 @@ async def test_a_groups_page_draws_its_activity_chart_and_leads_to_a_members_pag
                                               "bars => bars.map(b => +b.getAttribute('height'))")
     assert max(heights) > 0  # the seeded games show
     assert await page.locator("#table-games tbody tr").count() >= 1  # recent games with their results
+    figures = await page.eval_on_selector_all(".figure span", "spans => spans.map(s => s.textContent)")
+    assert {"state", "stickiness", "top 3 share", "newcomers who played"} <= set(figures)  # the health figures
+    assert await page.locator("#table-retention tbody tr").count() >= 1  # weekly cohorts
     await page.click("#table-key-members tbody tr:first-child a")
     await page.wait_for_selector("body[data-ready*='/m/']")
     assert await page.locator("#table-member-games tbody tr").count() >= 1

@@ -196,8 +196,18 @@ async function groupPage(view, group) {
       figure("daily participation", Math.round(p.daily_rate * 100) + "%"),
       figure("week over week", pct(t.wow), t.wow < 0 ? "down" : "up"),
       figure("cooling", t.cooling ? "YES" : "no", t.cooling ? "alarm" : null),
+      figure("state", t.dormant ? `dormant since ${t.last_active || "?"}` : t.state, t.state === "active" ? null : "alarm"),
+      figure("weekly / monthly active", `${num(p.weekly_active, 0)} / ${num(p.monthly_active, 0)}`),
+      figure("stickiness", p.stickiness == null ? "–" : Math.round(p.stickiness * 100) + "%"),
+      figure("top member's share", h.concentration.top1 == null ? "–" : Math.round(h.concentration.top1 * 100) + "%"),
+      figure("top 3 share", h.concentration.top3 == null ? "–" : Math.round(h.concentration.top3 * 100) + "%"),
+      figure("newcomers who played", h.newcomers.share == null ? "–" : Math.round(h.newcomers.share * 100) + "%"),
       figure("at risk", num(h.at_risk.length, 0))),
     activityChart(data.daily),
+    dataTable("retention", "Newcomer retention by weekly cohort", [
+      { key: "week", label: "week" }, { key: "new", label: "new", num: true },
+      { key: "active_next_week", label: "active next week", num: true },
+      { key: "active_week_4", label: "active in week 4", num: true }], h.retention),
     dataTable("daily", "Daily active members", [
       { key: "day", label: "day" }, { key: "active", label: "active", num: true }, { key: "points", label: "points", num: true }],
       data.daily.slice().reverse()),
